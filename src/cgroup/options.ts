@@ -1,0 +1,102 @@
+/**
+ * Mount options of the cgroup v1 filesystem, parsed and validated as modern Linux does
+ * (cgroup1_parse_param and check_cgroupfs_options).
+ *
+ *   none | all | noprefix | clone_children | xattr | cpuset_v2_mode | favordynmods |
+ *   nofavordynmods | release_agent=PATH | name=NAME | <subsystem>
+ *
+ * plus the generic superblock/mount flags that mount(8) accepts in -o (rw, ro, nosuid, ...),
+ * which cgroupfs ignores. Empty tokens are skipped. Errors are EINVAL, as Linux gives them.
+ */
+import { sysError } from '../errors.ts';
+
+export interface MountOptions {
+  /** Bitmask over registered subsystem ids. */
+  subsysMask: number;
+  none: boolean;
+  all: boolean;
+  name: string | null;
+  releaseAgent: string | null;
+  noprefix: boolean;
+  xattr: boolean;
+  cpusetV2: boolean;
+  favorDynmods: boolean;
+  cloneChildren: boolean;
+}
+
+/** Root flags compared between mounts and remounts (CGRP_ROOT_*). */
+export function rootFlags(o: MountOptions): number {
+  return (o.noprefix ? 1 : 0) | (o.xattr ? 2 : 0) | (o.cpusetV2 ? 4 : 0) | (o.favorDynmods ? 8 : 0);
+}
+
+const IGNORED = new Set([
+  'rw', 'ro', 'defaults', 'sync', 'async', 'dirsync', 'lazytime', 'nolazytime', 'mand', 'nomand',
+  'silent', 'loud', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'atime', 'noatime',
+  'diratime', 'nodiratime', 'relatime', 'norelatime', 'strictatime', 'nostrictatime', 'auto',
+  'noauto', 'user', 'nouser', 'users', 'nofail', '_netdev',
+]);
+
+const NAME_MAX_LEN = 63; // MAX_CGROUP_ROOT_NAMELEN - 1
+
+/**
+ * Parse and validate `data` (the -o string). `subsystems` lists the registered subsystem
+ * names in id order. Throws EINVAL like Linux.
+ */
+export function parseMountOptions(data: string, subsystems: readonly string[]): MountOptions {
+  const o: MountOptions = {
+    subsysMask: 0, none: false, all: false, name: null, releaseAgent: null, noprefix: false,
+    xattr: false, cpusetV2: false, favorDynmods: false, cloneChildren: false,
+  };
+  const fail = () => sysError('EINVAL', 'mount');
+  for (const token of data.split(',')) {
+    if (token === '') continue;
+    const eq = token.indexOf('=');
+    const key = eq < 0 ? token : token.slice(0, eq);
+    const value = eq < 0 ? null : token.slice(eq + 1);
+    switch (key) {
+      case 'none': if (value !== null) throw fail(); o.none = true; continue;
+      case 'all': if (value !== null) throw fail(); o.all = true; continue;
+      case 'noprefix': if (value !== null) throw fail(); o.noprefix = true; continue;
+      case 'clone_children': if (value !== null) throw fail(); o.cloneChildren = true; continue;
+      case 'xattr': if (value !== null) throw fail(); o.xattr = true; continue;
+      case 'cpuset_v2_mode': if (value !== null) throw fail(); o.cpusetV2 = true; continue;
+      case 'favordynmods': if (value !== null) throw fail(); o.favorDynmods = true; continue;
+      case 'nofavordynmods': if (value !== null) throw fail(); o.favorDynmods = false; continue;
+      case 'release_agent':
+        if (value === null) throw fail();
+        if (o.releaseAgent !== null) throw fail(); // "release_agent respecified"
+        o.releaseAgent = value;
+        continue;
+      case 'name': {
+        if (value === null || value === '') throw fail(); // "Empty name" / bad value
+        if (value.length > NAME_MAX_LEN) throw fail(); // "Name too long"
+        if (!/^[A-Za-z0-9._-]+$/.test(value)) throw fail(); // "Invalid name"
+        if (o.name !== null) throw fail(); // "name respecified"
+        o.name = value;
+        continue;
+      }
+    }
+    if (IGNORED.has(token)) continue;
+    const ssid = value === null ? subsystems.indexOf(key) : -1;
+    if (ssid < 0) throw fail(); // "Unknown subsys name"
+    o.subsysMask |= 1 << ssid;
+  }
+  return o;
+}
+
+/**
+ * check_cgroupfs_options: defaults and cross-option rules. `cpusetId` is the id of the
+ * cpuset subsystem (-1 if none), the only one noprefix is allowed with.
+ */
+export function validateMountOptions(o: MountOptions, nSubsys: number, cpusetId: number): void {
+  const enabled = nSubsys >= 31 ? 0x7fffffff : (1 << nSubsys) - 1;
+  if (!o.subsysMask && !o.none && !o.all && o.name === null) o.all = true;
+  if (o.all) {
+    if (o.subsysMask) throw sysError('EINVAL', 'mount'); // "subsys name conflicts with all"
+    o.subsysMask = enabled;
+  }
+  if (!o.subsysMask && o.name === null) throw sysError('EINVAL', 'mount'); // "Need name or subsystem set"
+  const others = cpusetId >= 0 ? enabled & ~(1 << cpusetId) : enabled;
+  if (o.noprefix && o.subsysMask & others) throw sysError('EINVAL', 'mount');
+  if (o.subsysMask && o.none) throw sysError('EINVAL', 'mount'); // "none used incorrectly"
+}
