@@ -1,0 +1,40 @@
+/**
+ * Engine factory: `createEngine(kind, opts)` fills in the default options and builds either
+ * the WebAssembly engine or the plain-TypeScript reference model. Both implement {@link Engine}
+ * and agree on every call.
+ */
+
+import { createReferenceEngine } from './reference.ts';
+import type { Engine, EngineKind, EngineOptions } from './types.ts';
+
+export * from './types.ts';
+export { ReferenceEngine, createReferenceEngine } from './reference.ts';
+
+/** Linux defaults: PID_MAX_LIMIT, 16 hierarchy slots, one CPU. */
+export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
+  pidMax: 4194304,
+  maxHierarchies: 16,
+  cpus: 1,
+});
+
+/** Complete `opts` with {@link DEFAULT_ENGINE_OPTIONS}. */
+export function engineOptions(opts: Partial<EngineOptions> = {}): EngineOptions {
+  return {
+    pidMax: opts.pidMax ?? DEFAULT_ENGINE_OPTIONS.pidMax,
+    maxHierarchies: opts.maxHierarchies ?? DEFAULT_ENGINE_OPTIONS.maxHierarchies,
+    cpus: opts.cpus ?? DEFAULT_ENGINE_OPTIONS.cpus,
+  };
+}
+
+/** Build an engine of the given kind. */
+export function createEngine(kind: EngineKind, opts: Partial<EngineOptions> = {}): Engine {
+  const full = engineOptions(opts);
+  switch (kind) {
+    case 'reference':
+      return createReferenceEngine(full);
+    case 'wasm':
+      throw new Error('the wasm engine (src/engine/wasm.ts) is not available yet');
+    default:
+      throw new RangeError(`unknown engine kind '${String(kind)}'`);
+  }
+}
