@@ -258,3 +258,42 @@ export function verifyDump(kind: string, engine: Engine, d: EngineDump): void {
 export function listEquals(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return sameList(Array.from(a), Array.from(b));
 }
+
+/** Engine methods that may change state: `checked` verifies integrity after each of them. */
+const MUTATORS = new Set<string>([
+  'fork', 'exit', 'forkMany', 'exitMany', 'hierCreate', 'hierDestroy', 'cgroupCreate',
+  'cgroupDestroy', 'cgroupSetNotify', 'cssGet', 'cssPut', 'attach', 'attachMany', 'releasePop',
+  'charge', 'chargeMany', 'cpuacctReset', 'cpuacctMove',
+]);
+
+/**
+ * Wrap `engine` so that every state-changing call is followed by {@link assertIntegrity}: the
+ * "check after every step" discipline of scenario tests, without a check line per step.
+ */
+export function checked<E extends Engine>(engine: E): E {
+  return new Proxy(engine, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string' || !MUTATORS.has(prop)) {
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        try {
+          assertIntegrity(target);
+        } catch (e) {
+          (e as Error).message += ` (after ${prop})`;
+          throw e;
+        }
+        return result;
+      };
+    },
+  });
+}
+
+/** A fresh engine of `kind`, wrapped by {@link checked}, after checking the boot state. */
+export function bootChecked(kind: EngineKind, opts: Partial<EngineOptions> = {}): Engine {
+  const engine = makeEngine(kind, opts);
+  assertIntegrity(engine);
+  return checked(engine);
+}
