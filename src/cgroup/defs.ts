@@ -65,6 +65,8 @@ export interface SubsysContext {
   readonly engine: Engine;
   /** Hierarchy slot the subsystem `name` is bound to, or -1 when it is not mounted. */
   slotOf(name: string): number;
+  /** A task's credentials (root, 0/0, unless set with Kernel.setCredentials). */
+  credentials(pid: number): { uid: number; gid: number };
 }
 
 /** One control file (the kernel's struct cftype). Mode derives from the handlers. */
@@ -73,7 +75,7 @@ export interface Cftype<S = unknown> {
   name: string;
   /** CFTYPE_* bits. */
   flags?: number;
-  /** Largest accepted write in bytes (default 4095; longer writes fail with E2BIG). */
+  /** Largest accepted write in bytes (default 4096, a page; longer writes fail with E2BIG). */
   maxWriteLen?: number;
   /** Full file content, e.g. '0-3\n'. */
   read?(css: Css<S>, ctx: SubsysContext): string;
@@ -112,6 +114,8 @@ export interface Subsystem<S = unknown> {
   bind?(root: Css<S>, ctx: SubsysContext): void;
   /** A cgroup was created by container_clone, or by mkdir under clone_children=1. */
   postClone?(css: Css<S>, ctx: SubsysContext): void;
+  /** Extra lines for /proc/<pid>/status (e.g. cpuset's Cpus_allowed), each ending in '\n'. */
+  status?(css: Css<S>, pid: number, ctx: SubsysContext): string;
   /** Control files. */
   files?: Cftype<S>[];
 }

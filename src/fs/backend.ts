@@ -1,0 +1,33 @@
+/**
+ * The private API between the filesystem layer and the kernel core (never exported from
+ * src/index.ts). The fs resolves paths and checks VFS permissions; the backend performs the
+ * cgroup operations and knows the mounts, /proc and the tasks' credentials.
+ */
+import type { CgroupNode, FileEntry, Hierarchy, Inode } from '../cgroup/tree.ts';
+
+export interface Credentials {
+  uid: number;
+  gid: number;
+}
+
+/** A /proc entry: a directory with a listing, or a file rendered on open. */
+export type ProcNode =
+  | { kind: 'dir'; list: () => string[]; inode: Inode }
+  | { kind: 'file'; render: () => string; inode: Inode };
+
+export interface FsBackend {
+  /** Mountpoint → hierarchy, in mount order. */
+  readonly mounts: ReadonlyMap<string, Hierarchy>;
+  /** Plain directories outside cgroupfs (mountpoints' ancestors and user-made ones). */
+  readonly hostDirs: Map<string, Inode>;
+  credentials(pid: number): Credentials;
+  /** Resolve a path below /proc ('' for /proc itself), acting as `actor`; undefined → ENOENT. */
+  procLookup(rel: string[], actor: number): ProcNode | undefined;
+
+  mkdirCgroup(parent: CgroupNode, name: string, mode: number, actor: number): CgroupNode;
+  rmdirCgroup(cgrp: CgroupNode, actor: number): void;
+  renameCgroup(cgrp: CgroupNode, newName: string): void;
+  /** One write(2) of `data` to a control file (len > 0, size already checked). */
+  writeControl(cgrp: CgroupNode, file: FileEntry, data: string, actor: number): void;
+  readControl(cgrp: CgroupNode, file: FileEntry, actor: number): string;
+}

@@ -1,0 +1,590 @@
+/**
+ * A synchronous, Node-fs-shaped filesystem over every cgroup mount plus /proc, acting as one
+ * task. It does what the VFS does before cgroupfs sees an operation: path walk, permission
+ * checks with the acting task's credentials (root bypasses them, as CAP_DAC_OVERRIDE),
+ * file-type errors, and open-file descriptors. cgroup operations go to the FsBackend.
+ *
+ * Outside cgroupfs there is a minimal tree of plain directories: '/', '/proc', the
+ * mountpoints and their ancestors (created on mount), and directories made with mkdirSync.
+ */
+import { Buffer } from 'node:buffer';
+import { posix } from 'node:path';
+import { isSysError, sysError } from '../errors.ts';
+import type { CgroupNode, FileEntry, Hierarchy, Inode } from '../cgroup/tree.ts';
+import { newInode } from '../cgroup/tree.ts';
+import type { FsBackend, ProcNode } from './backend.ts';
+
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+const UMASK = 0o022;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+/** Default write limit of a control file (one page). */
+export const DEFAULT_MAX_WRITE = 4096;
+
+/** Run `fn`; a system error it throws without a path gets `syscall` and `path`. */
+function withPath<T>(syscall: string, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isSysError(e) && e.path === undefined) throw sysError(e.code, syscall, path);
+    throw e;
+  }
+}
+
+type Resolved =
+  | { kind: 'host'; path: string; inode: Inode }
+  | { kind: 'cgdir'; path: string; cgrp: CgroupNode; hier: Hierarchy; mount: string }
+  | { kind: 'cgfile'; path: string; cgrp: CgroupNode; file: FileEntry; hier: Hierarchy; mount: string }
+  | { kind: 'proc'; path: string; node: ProcNode };
+
+/** What statSync returns: the usual Node fields. */
+export class Stats {
+  constructor(
+    readonly mode: number,
+    readonly uid: number,
+    readonly gid: number,
+    readonly ino: number,
+    readonly size: number,
+    readonly mtimeMs: number,
+    readonly nlink: number,
+  ) {}
+  readonly dev = 0;
+  readonly rdev = 0;
+  readonly blksize = 4096;
+  readonly blocks = 0;
+  get atimeMs(): number { return this.mtimeMs; }
+  get ctimeMs(): number { return this.mtimeMs; }
+  get birthtimeMs(): number { return this.mtimeMs; }
+  get mtime(): Date { return new Date(this.mtimeMs); }
+  get atime(): Date { return new Date(this.mtimeMs); }
+  get ctime(): Date { return new Date(this.mtimeMs); }
+  isDirectory(): boolean { return (this.mode & 0o170000) === S_IFDIR; }
+  isFile(): boolean { return (this.mode & 0o170000) === S_IFREG; }
+  isSymbolicLink(): boolean { return false; }
+  isFIFO(): boolean { return false; }
+  isSocket(): boolean { return false; }
+  isBlockDevice(): boolean { return false; }
+  isCharacterDevice(): boolean { return false; }
+}
+
+/** A readdir entry with file types (readdirSync(path, { withFileTypes: true })). */
+export class Dirent {
+  constructor(readonly name: string, private readonly dir: boolean, readonly parentPath: string) {}
+  get path(): string { return this.parentPath; }
+  isDirectory(): boolean { return this.dir; }
+  isFile(): boolean { return !this.dir; }
+  isSymbolicLink(): boolean { return false; }
+}
+
+interface OpenFile {
+  path: string;
+  res: Resolved;
+  read: boolean;
+  write: boolean;
+  /** Read snapshot, taken at the first read (as the kernel's seq_file/pidlist). */
+  content: Buffer | null;
+  pos: number;
+}
+
+type Data = string | Uint8Array;
+type WriteOpts = BufferEncoding | { encoding?: BufferEncoding | null; mode?: number; flag?: string } | null | undefined;
+
+const MAY_READ = 4;
+const MAY_WRITE = 2;
+const MAY_EXEC = 1;
+
+function toBuffer(data: Data, enc: BufferEncoding = 'utf8'): Buffer {
+  return typeof data === 'string' ? Buffer.from(data, enc) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function flagBits(flags: string | number | undefined): { read: boolean; write: boolean; create: boolean; excl: boolean } {
+  if (typeof flags === 'number') {
+    const acc = flags & 3;
+    return { read: acc !== 1, write: acc !== 0, create: (flags & 0o100) !== 0, excl: (flags & 0o200) !== 0 };
+  }
+  switch (flags ?? 'r') {
+    case 'r': case 'rs': case 'sr': return { read: true, write: false, create: false, excl: false };
+    case 'r+': case 'rs+': case 'sr+': return { read: true, write: true, create: false, excl: false };
+    case 'w': case 'a': case 'as': case 'sa': return { read: false, write: true, create: true, excl: false };
+    case 'wx': case 'xw': case 'ax': case 'xa': return { read: false, write: true, create: true, excl: true };
+    case 'w+': case 'a+': case 'as+': case 'sa+': return { read: true, write: true, create: true, excl: false };
+    case 'wx+': case 'xw+': case 'ax+': case 'xa+': return { read: true, write: true, create: true, excl: true };
+    default: throw new TypeError(`Invalid flags: ${String(flags)}`);
+  }
+}
+
+export class CgroupFs {
+  private static readonly fds = new Map<number, OpenFile>();
+  private static nextFd = 3;
+
+  constructor(private readonly be: FsBackend, readonly actor: number) {}
+
+  // ---------------------------------------------------------------- path walk
+
+  private normalize(path: string | URL | Buffer, syscall: string): string {
+    if (path instanceof URL) path = decodeURIComponent(path.pathname);
+    if (Buffer.isBuffer(path)) path = path.toString('utf8');
+    if (typeof path !== 'string') throw new TypeError('The "path" argument must be of type string, Buffer or URL');
+    if (path.includes('\0')) throw new TypeError('The "path" argument must not contain null bytes');
+    if (path === '') throw sysError('ENOENT', syscall, path);
+    if (Buffer.byteLength(path) >= PATH_MAX) throw sysError('ENAMETOOLONG', syscall, path);
+    return path;
+  }
+
+  /** Walk `path`. Errors: ENOENT, ENOTDIR (a file used as a directory), EACCES (search). */
+  private resolve(raw: string, syscall: string): Resolved {
+    const abs = posix.resolve('/', raw);
+    const trailing = raw.length > 1 && raw.endsWith('/');
+    const res = this.lookup(abs, syscall, raw);
+    if (trailing && (res.kind === 'cgfile' || (res.kind === 'proc' && res.node.kind === 'file'))) {
+      throw sysError('ENOTDIR', syscall, raw);
+    }
+    return res;
+  }
+
+  private lookup(abs: string, syscall: string, raw: string): Resolved {
+    if (abs === '/proc' || abs.startsWith('/proc/')) {
+      const rel = abs === '/proc' ? [] : abs.slice(6).split('/');
+      const node = this.be.procLookup(rel, this.actor);
+      if (node === undefined) throw sysError('ENOENT', syscall, raw);
+      return { kind: 'proc', path: abs, node };
+    }
+    // The longest mountpoint that is a prefix of abs.
+    let mount: string | undefined;
+    for (const mp of this.be.mounts.keys()) {
+      if ((abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) && (mount === undefined || mp.length > mount.length)) {
+        mount = mp;
+      }
+    }
+    if (mount === undefined) {
+      const inode = this.be.hostDirs.get(abs);
+      if (inode !== undefined) return { kind: 'host', path: abs, inode };
+      // A component under nothing: ENOENT (ENOTDIR cannot happen outside cgroupfs).
+      throw sysError('ENOENT', syscall, raw);
+    }
+    const hier = this.be.mounts.get(mount)!;
+    const rest = abs === mount ? [] : abs.slice(mount === '/' ? 1 : mount.length + 1).split('/');
+    let cgrp = hier.root;
+    for (let i = 0; i < rest.length; i++) {
+      const name = rest[i]!;
+      this.mayAccess(cgrp.inode, MAY_EXEC, syscall, raw);
+      const child = cgrp.childMap.get(name);
+      if (child !== undefined) {
+        cgrp = child;
+        continue;
+      }
+      const file = hier.fileOf(cgrp, name);
+      if (file !== undefined) {
+        if (i !== rest.length - 1) throw sysError('ENOTDIR', syscall, raw);
+        return { kind: 'cgfile', path: abs, cgrp, file, hier, mount };
+      }
+      throw sysError('ENOENT', syscall, raw);
+    }
+    return { kind: 'cgdir', path: abs, cgrp, hier, mount };
+  }
+
+  /** Resolve the parent directory of `abs` and return it with the last component. */
+  private resolveParent(raw: string, syscall: string): { parent: Resolved; name: string; abs: string } {
+    const abs = posix.resolve('/', raw);
+    if (abs === '/') return { parent: this.lookup('/', syscall, raw), name: '', abs };
+    const name = posix.basename(abs);
+    const parent = this.lookup(posix.dirname(abs), syscall, raw);
+    if (parent.kind === 'cgfile' || (parent.kind === 'proc' && parent.node.kind === 'file')) {
+      throw sysError('ENOTDIR', syscall, raw);
+    }
+    return { parent, name, abs };
+  }
+
+  private inodeOf(r: Resolved): Inode {
+    switch (r.kind) {
+      case 'host': return r.inode;
+      case 'cgdir': return r.cgrp.inode;
+      case 'cgfile': return r.cgrp.fileInode(r.file);
+      case 'proc': return r.node.inode;
+    }
+  }
+
+  /** The VFS permission check (generic_permission); uid 0 bypasses it, as CAP_DAC_OVERRIDE. */
+  private mayAccess(inode: Inode, mask: number, syscall: string, path: string): void {
+    const cred = this.be.credentials(this.actor);
+    if (cred.uid === 0) return;
+    const bits = cred.uid === inode.uid ? (inode.mode >> 6) & 7 : cred.gid === inode.gid ? (inode.mode >> 3) & 7 : inode.mode & 7;
+    if ((bits & mask) !== mask) throw sysError('EACCES', syscall, path);
+  }
+
+  // ---------------------------------------------------------------- directories
+
+  mkdirSync(path: string, options?: number | string | { mode?: number | string; recursive?: boolean }): string | undefined {
+    const p = this.normalize(path, 'mkdir');
+    const opts = typeof options === 'object' && options !== null ? options : { mode: options };
+    const mode = (typeof opts.mode === 'string' ? parseInt(opts.mode, 8) : opts.mode ?? 0o777) & 0o7777 & ~UMASK;
+    if (opts.recursive) {
+      const abs = posix.resolve('/', p);
+      const missing: string[] = [];
+      for (let cur = abs; ; cur = posix.dirname(cur)) {
+        if (this.existsResolved(cur)) {
+          if (!this.isDir(cur)) throw sysError(cur === abs ? 'EEXIST' : 'ENOTDIR', 'mkdir', p);
+          break;
+        }
+        missing.push(cur);
+        if (cur === '/') break;
+      }
+      for (const dir of missing.reverse()) this.mkdirOne(dir, mode, p);
+      return missing[0];
+    }
+    this.mkdirOne(p, mode, p);
+    return undefined;
+  }
+
+  private mkdirOne(p: string, mode: number, shown: string): void {
+    const { parent, name, abs } = this.resolveParent(p, 'mkdir');
+    if (name === '' || this.existsResolved(abs)) throw sysError('EEXIST', 'mkdir', shown);
+    switch (parent.kind) {
+      case 'cgdir':
+        this.mayAccess(parent.cgrp.inode, MAY_WRITE | MAY_EXEC, 'mkdir', shown);
+        withPath('mkdir', shown, () => this.be.mkdirCgroup(parent.cgrp, name, mode, this.actor));
+        return;
+      case 'host': {
+        this.mayAccess(parent.inode, MAY_WRITE | MAY_EXEC, 'mkdir', shown);
+        if (Buffer.byteLength(name) > NAME_MAX) throw sysError('ENAMETOOLONG', 'mkdir', shown);
+        const cred = this.be.credentials(this.actor);
+        this.be.hostDirs.set(abs, newInode(mode, cred.uid, cred.gid));
+        return;
+      }
+      case 'proc':
+        throw sysError('ENOENT', 'mkdir', shown);
+      default:
+        throw sysError('ENOTDIR', 'mkdir', shown);
+    }
+  }
+
+  rmdirSync(path: string): void {
+    const p = this.normalize(path, 'rmdir');
+    const r = this.resolve(p, 'rmdir');
+    switch (r.kind) {
+      case 'cgfile':
+        throw sysError('ENOTDIR', 'rmdir', p);
+      case 'cgdir': {
+        if (r.cgrp.parent === null) throw sysError('EBUSY', 'rmdir', p); // a mountpoint
+        this.mayAccess(r.cgrp.parent.inode, MAY_WRITE | MAY_EXEC, 'rmdir', p);
+        withPath('rmdir', p, () => this.be.rmdirCgroup(r.cgrp, this.actor));
+        return;
+      }
+      case 'host': {
+        if (r.path === '/' || r.path === '/proc') throw sysError('EBUSY', 'rmdir', p);
+        for (const mp of this.be.mounts.keys()) if (mp === r.path) throw sysError('EBUSY', 'rmdir', p);
+        if (this.hostChildren(r.path).length > 0) throw sysError('ENOTEMPTY', 'rmdir', p);
+        const parent = this.be.hostDirs.get(posix.dirname(r.path));
+        if (parent !== undefined) this.mayAccess(parent, MAY_WRITE | MAY_EXEC, 'rmdir', p);
+        this.be.hostDirs.delete(r.path);
+        return;
+      }
+      case 'proc':
+        throw sysError(r.node.kind === 'file' ? 'ENOTDIR' : 'EACCES', 'rmdir', p);
+    }
+  }
+
+  private hostChildren(dir: string): string[] {
+    const prefix = dir === '/' ? '/' : dir + '/';
+    const names = new Set<string>();
+    for (const d of this.be.hostDirs.keys()) {
+      if (d !== dir && d.startsWith(prefix)) {
+        const name = d.slice(prefix.length).split('/')[0]!;
+        if (name !== '') names.add(name);
+      }
+    }
+    return [...names];
+  }
+
+  readdirSync(path: string, options?: BufferEncoding | { withFileTypes?: boolean; encoding?: BufferEncoding | null }): any[] {
+    const p = this.normalize(path, 'scandir');
+    const r = this.resolve(p, 'scandir');
+    const withTypes = typeof options === 'object' && options !== null && options.withFileTypes === true;
+    let entries: Array<[string, boolean]>;
+    switch (r.kind) {
+      case 'cgfile':
+        throw sysError('ENOTDIR', 'scandir', p);
+      case 'cgdir':
+        this.mayAccess(r.cgrp.inode, MAY_READ, 'scandir', p);
+        if (r.cgrp.removed) throw sysError('ENOENT', 'scandir', p);
+        entries = [
+          ...[...r.cgrp.childMap.keys()].map((n): [string, boolean] => [n, true]),
+          ...r.hier.filesOf(r.cgrp).map((f): [string, boolean] => [f.name, false]),
+        ];
+        break;
+      case 'host':
+        this.mayAccess(r.inode, MAY_READ, 'scandir', p);
+        entries = this.hostChildren(r.path).map((n) => [n, true]);
+        if (r.path === '/' && !entries.some(([n]) => n === 'proc')) entries.push(['proc', true]);
+        break;
+      case 'proc':
+        if (r.node.kind === 'file') throw sysError('ENOTDIR', 'scandir', p);
+        entries = r.node.list().map((n) => [n, this.isDir(posix.join(r.path, n))]);
+        break;
+    }
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return withTypes ? entries.map(([n, d]) => new Dirent(n, d, r.path)) : entries.map(([n]) => n);
+  }
+
+  renameSync(oldPath: string, newPath: string): void {
+    const o = this.normalize(oldPath, 'rename');
+    const n = this.normalize(newPath, 'rename');
+    const err = (code: Parameters<typeof sysError>[0]) => sysError(code, 'rename', o, n);
+    let src: Resolved;
+    try {
+      src = this.resolve(o, 'rename');
+    } catch (e) {
+      throw Object.assign(e as Error, { dest: n, message: (e as Error).message + ` -> '${n}'` });
+    }
+    const dst = this.resolveParent(n, 'rename');
+    // A mountpoint cannot be renamed (the VFS checks this before the cross-mount rule).
+    if (src.kind === 'cgdir' && src.cgrp.parent === null) throw err('EBUSY');
+    const srcMount = src.kind === 'cgdir' || src.kind === 'cgfile' ? src.mount : null;
+    const dstMount = dst.parent.kind === 'cgdir' ? dst.parent.mount : null;
+    if (src.kind === 'proc' || dst.parent.kind === 'proc') throw err('EXDEV');
+    if (srcMount !== dstMount || (srcMount !== null && this.be.mounts.get(srcMount) !== this.be.mounts.get(dstMount!))) {
+      throw err('EXDEV');
+    }
+    if (src.path === dst.abs) return;
+    if (src.kind === 'host') {
+      if (dst.parent.kind !== 'host') throw err('EXDEV');
+      if (this.be.hostDirs.has(dst.abs)) throw err(this.hostChildren(dst.abs).length ? 'ENOTEMPTY' : 'EEXIST');
+      for (const mp of this.be.mounts.keys()) if (mp === src.path || mp.startsWith(src.path + '/')) throw err('EBUSY');
+      const moved = [...this.be.hostDirs].filter(([d]) => d === src.path || d.startsWith(src.path + '/'));
+      for (const [d] of moved) this.be.hostDirs.delete(d);
+      for (const [d, ino] of moved) this.be.hostDirs.set(dst.abs + d.slice(src.path.length), ino);
+      return;
+    }
+    const parent = dst.parent as Extract<Resolved, { kind: 'cgdir' }>;
+    const srcParent = src.cgrp.parent ?? src.cgrp;
+    this.mayAccess(srcParent.inode, MAY_WRITE | MAY_EXEC, 'rename', o);
+    this.mayAccess(parent.cgrp.inode, MAY_WRITE | MAY_EXEC, 'rename', n);
+    const target = parent.cgrp.childMap.get(dst.name) ?? parent.hier.fileOf(parent.cgrp, dst.name);
+    if (src.kind === 'cgdir' && target !== undefined && !('childMap' in target)) throw err('ENOTDIR');
+    if (src.kind === 'cgfile') throw err('ENOTDIR'); // cgroupfs renames only directories
+    if (src.cgrp.parent !== parent.cgrp) throw err('EIO');
+    if (dst.name.includes('\n')) throw err('EINVAL');
+    if (target !== undefined) throw err('EEXIST');
+    this.be.renameCgroup(src.cgrp, dst.name);
+  }
+
+  // ---------------------------------------------------------------- files
+
+  unlinkSync(path: string): void {
+    const p = this.normalize(path, 'unlink');
+    const r = this.resolve(p, 'unlink');
+    if (r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir')) {
+      throw sysError('EISDIR', 'unlink', p);
+    }
+    if (r.kind === 'proc') throw sysError('EACCES', 'unlink', p);
+    this.mayAccess(r.cgrp.inode, MAY_WRITE | MAY_EXEC, 'unlink', p);
+    throw sysError('EPERM', 'unlink', p); // cgroupfs has no unlink operation
+  }
+
+  existsSync(path: string): boolean {
+    try {
+      this.resolve(this.normalize(path, 'access'), 'access');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private existsResolved(abs: string): boolean {
+    try {
+      this.lookup(abs, 'access', abs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private isDir(abs: string): boolean {
+    try {
+      const r = this.lookup(abs, 'stat', abs);
+      return r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir');
+    } catch {
+      return false;
+    }
+  }
+
+  statSync(path: string, options?: { throwIfNoEntry?: boolean }): Stats | undefined {
+    const p = this.normalize(path, 'stat');
+    let r: Resolved;
+    try {
+      r = this.resolve(p, 'stat');
+    } catch (e) {
+      if (options?.throwIfNoEntry === false && (e as { code?: string }).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    const ino = this.inodeOf(r);
+    const dir = r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir');
+    const nlink = r.kind === 'cgdir' ? 2 + r.cgrp.childMap.size : dir ? 2 : 1;
+    return new Stats(ino.mode | (dir ? S_IFDIR : S_IFREG), ino.uid, ino.gid, ino.ino, 0, ino.mtimeMs, nlink);
+  }
+
+  lstatSync(path: string, options?: { throwIfNoEntry?: boolean }): Stats | undefined {
+    return this.statSync(path, options);
+  }
+
+  chmodSync(path: string, mode: number | string): void {
+    const p = this.normalize(path, 'chmod');
+    const ino = this.inodeOf(this.resolve(p, 'chmod'));
+    const cred = this.be.credentials(this.actor);
+    if (cred.uid !== 0 && cred.uid !== ino.uid) throw sysError('EPERM', 'chmod', p);
+    ino.mode = (typeof mode === 'string' ? parseInt(mode, 8) : mode) & 0o7777;
+  }
+
+  chownSync(path: string, uid: number, gid: number): void {
+    const p = this.normalize(path, 'chown');
+    const ino = this.inodeOf(this.resolve(p, 'chown'));
+    const cred = this.be.credentials(this.actor);
+    const changesUid = uid !== -1 && uid !== ino.uid;
+    const changesGid = gid !== -1 && gid !== ino.gid;
+    if (cred.uid !== 0 && (changesUid || (changesGid && (cred.uid !== ino.uid || gid !== cred.gid)))) {
+      throw sysError('EPERM', 'chown', p);
+    }
+    if (uid !== -1) ino.uid = uid;
+    if (gid !== -1) ino.gid = gid;
+  }
+
+  readFileSync(path: string | number, options?: BufferEncoding | { encoding?: BufferEncoding | null; flag?: string } | null): any {
+    const enc = typeof options === 'string' ? options : options?.encoding ?? null;
+    let buf: Buffer;
+    if (typeof path === 'number') {
+      const f = this.fd(path, 'read');
+      buf = this.snapshot(f, 'read');
+    } else {
+      const fd = this.openSync(path, 'r');
+      try {
+        buf = this.snapshot(CgroupFs.fds.get(fd)!, 'read');
+      } finally {
+        this.closeSync(fd);
+      }
+    }
+    return enc === null ? buf : buf.toString(enc);
+  }
+
+  /** Like `echo data > path`: open(O_WRONLY|O_CREAT|O_TRUNC) and exactly one write(2). */
+  writeFileSync(path: string | number, data: Data, options?: WriteOpts): void {
+    const enc = (typeof options === 'string' ? options : options?.encoding) ?? 'utf8';
+    const flag = typeof options === 'object' && options !== null ? options.flag ?? 'w' : 'w';
+    const buf = toBuffer(data, enc);
+    if (typeof path === 'number') {
+      this.writeSync(path, buf);
+      return;
+    }
+    const fd = this.openSync(path, flag);
+    try {
+      this.writeSync(fd, buf);
+    } finally {
+      this.closeSync(fd);
+    }
+  }
+
+  appendFileSync(path: string | number, data: Data, options?: WriteOpts): void {
+    const o = typeof options === 'string' ? { encoding: options } : options ?? {};
+    this.writeFileSync(path, data, { ...o, flag: o.flag ?? 'a' });
+  }
+
+  // ---------------------------------------------------------------- descriptors
+
+  openSync(path: string, flags?: string | number, _mode?: number): number {
+    const p = this.normalize(path, 'open');
+    const fl = flagBits(flags);
+    let r: Resolved;
+    try {
+      r = this.resolve(p, 'open');
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT' || !fl.create) throw e;
+      const { parent } = this.resolveParent(p, 'open');
+      // cgroupfs and /proc have no create operation; the plain tree is read-only.
+      if (parent.kind === 'cgdir') {
+        this.mayAccess(parent.cgrp.inode, MAY_WRITE | MAY_EXEC, 'open', p);
+        throw sysError('EACCES', 'open', p);
+      }
+      throw sysError(parent.kind === 'host' ? 'EROFS' : 'EACCES', 'open', p);
+    }
+    if (fl.create && fl.excl) throw sysError('EEXIST', 'open', p);
+    const dir = r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir');
+    if (dir && fl.write) throw sysError('EISDIR', 'open', p);
+    if (r.kind === 'proc' && fl.write) throw sysError('EACCES', 'open', p);
+    const ino = this.inodeOf(r);
+    this.mayAccess(ino, (fl.read ? MAY_READ : 0) | (fl.write ? MAY_WRITE : 0), 'open', p);
+    const fd = CgroupFs.nextFd++;
+    CgroupFs.fds.set(fd, { path: p, res: r, read: fl.read, write: fl.write, content: null, pos: 0 });
+    return fd;
+  }
+
+  closeSync(fd: number): void {
+    if (!CgroupFs.fds.delete(fd)) throw sysError('EBADF', 'close');
+  }
+
+  private fd(fd: number, syscall: string): OpenFile {
+    const f = CgroupFs.fds.get(fd);
+    if (f === undefined) throw sysError('EBADF', syscall);
+    return f;
+  }
+
+  private snapshot(f: OpenFile, syscall: string): Buffer {
+    if (!f.read) throw sysError('EBADF', syscall);
+    const r = f.res;
+    if (r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir')) {
+      throw sysError('EISDIR', syscall);
+    }
+    if (f.content === null) {
+      if (r.kind === 'proc') {
+        f.content = Buffer.from((r.node as Extract<ProcNode, { kind: 'file' }>).render());
+      } else {
+        if (r.cgrp.removed) throw sysError('ENODEV', syscall);
+        if (!r.file.cft.read) throw sysError('EINVAL', syscall);
+        f.content = Buffer.from(this.be.readControl(r.cgrp, r.file, this.actor));
+      }
+    } else if (r.kind === 'cgfile' && r.cgrp.removed) {
+      throw sysError('ENODEV', syscall);
+    }
+    return f.content;
+  }
+
+  readSync(fd: number, buffer: Uint8Array, offsetOrOpts?: number | { offset?: number; length?: number; position?: number | null }, length?: number, position?: number | null): number {
+    const f = this.fd(fd, 'read');
+    let offset = 0;
+    if (typeof offsetOrOpts === 'object' && offsetOrOpts !== null) {
+      offset = offsetOrOpts.offset ?? 0;
+      length = offsetOrOpts.length;
+      position = offsetOrOpts.position;
+    } else if (typeof offsetOrOpts === 'number') {
+      offset = offsetOrOpts;
+    }
+    const len = length ?? buffer.byteLength - offset;
+    const content = this.snapshot(f, 'read');
+    const pos = typeof position === 'number' && position >= 0 ? position : f.pos;
+    const n = Math.max(0, Math.min(len, content.length - pos));
+    content.copy(buffer, offset, pos, pos + n);
+    if (!(typeof position === 'number' && position >= 0)) f.pos = pos + n;
+    return n;
+  }
+
+  /** One write(2). For a control file: ENODEV if its cgroup is gone, E2BIG past its limit. */
+  writeSync(fd: number, data: Data, offsetOrPosition?: number | null, lengthOrEncoding?: number | BufferEncoding, _position?: number | null): number {
+    const f = this.fd(fd, 'write');
+    if (!f.write) throw sysError('EBADF', 'write');
+    let buf: Buffer;
+    if (typeof data === 'string') {
+      buf = Buffer.from(data, typeof lengthOrEncoding === 'string' ? lengthOrEncoding : 'utf8');
+    } else {
+      const off = typeof offsetOrPosition === 'number' ? offsetOrPosition : 0;
+      const len = typeof lengthOrEncoding === 'number' ? lengthOrEncoding : data.byteLength - off;
+      buf = Buffer.from(data.buffer, data.byteOffset + off, len);
+    }
+    const r = f.res;
+    if (r.kind !== 'cgfile') throw sysError('EINVAL', 'write');
+    if (r.cgrp.removed) throw sysError('ENODEV', 'write');
+    if (buf.length === 0) return 0;
+    if (buf.length > (r.file.cft.maxWriteLen ?? DEFAULT_MAX_WRITE)) throw sysError('E2BIG', 'write');
+    if (!r.file.cft.write) throw sysError('EINVAL', 'write');
+    withPath('write', f.path, () => this.be.writeControl(r.cgrp, r.file, buf.toString('utf8'), this.actor));
+    return buf.length;
+  }
+}

@@ -1,0 +1,869 @@
+/**
+ * Kernel: wires the numeric engine, hierarchies, subsystems, the filesystem, /proc and the
+ * release agent into the public API of design.md.
+ *
+ * Every public operation either completes or throws a Node-style system error having changed
+ * nothing. Release notifications are delivered synchronously, in order, after the operation
+ * that made a cgroup releasable.
+ */
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { posix } from 'node:path';
+import { createEngine } from './engine/index.ts';
+import type { Engine, EngineStats } from './engine/types.ts';
+import { CPU_SYS, CPU_USER, INIT_PID, TASK_FREE, TASK_LIVE } from './engine/types.ts';
+import { check, codeOf, sysError } from './errors.ts';
+import type { Css, Subsystem, SubsysContext } from './cgroup/defs.ts';
+import { coreFiles } from './cgroup/core-files.ts';
+import { parseMountOptions, rootFlags, validateMountOptions } from './cgroup/options.ts';
+import type { MountOptions } from './cgroup/options.ts';
+import { CgroupNode, CssImpl, DummyRoot, Hierarchy, newInode } from './cgroup/tree.ts';
+import type { FileEntry, Inode } from './cgroup/tree.ts';
+import type { Credentials, FsBackend, ProcNode } from './fs/backend.ts';
+import { CgroupFs } from './fs/vfs.ts';
+import { procCgroups, procMounts, procPidCgroup, procPidStatus } from './proc/proc.ts';
+import type { ProcView } from './proc/proc.ts';
+import { builtinSubsystems } from './subsys/index.ts';
+
+export interface KernelOptions {
+  /** 'wasm' (default) or 'reference' (the plain-TypeScript model). */
+  engine?: 'wasm' | 'reference';
+  /** 'v1' (default): modern cgroup v1. */
+  profile?: 'v1';
+  /** Simulated CPUs and memory nodes (cpuset's root masks). Default 4 and 1. */
+  cpus?: number;
+  mems?: number;
+  /** Like /proc/sys/kernel/pid_max. Default 4194304 (Linux's PID_MAX_LIMIT). */
+  pidMax?: number;
+  /** Hierarchies that can exist at once. Default 16. */
+  maxHierarchies?: number;
+  /** What a release does: emit the event only, also exec the agent, or call a function. */
+  releaseAgent?: 'event' | 'exec' | ((ev: ReleaseEvent) => void);
+  /** Registered subsystems, in id order. Default: the built-ins (cpuset, cpuacct, pids, debug, ns). */
+  subsystems?: Subsystem<any>[];
+}
+
+/** What the kernel would pass the release agent. */
+export interface ReleaseEvent {
+  /** Hierarchy id (as in /proc/<pid>/cgroup). */
+  hierarchy: number;
+  /** The hierarchy's name= (or ''). */
+  name: string;
+  /** Path of the released cgroup relative to the hierarchy root, e.g. '/a/b'. */
+  path: string;
+  /** The hierarchy's release_agent. */
+  agent: string;
+  argv: [string, string];
+  env: { HOME: string; PATH: string };
+}
+
+export interface ForkOptions {
+  /** Create a thread in the parent's thread group (CLONE_THREAD). */
+  thread?: boolean;
+  /** Clone into a new namespace: container_clone() through the ns subsystem, as 2.6.24 did. */
+  newNamespace?: boolean;
+  /** The new task's command name (as if it exec'd); default: inherited from the parent. */
+  name?: string;
+}
+
+export interface MountFlags {
+  /** MS_REMOUNT: change the options of the hierarchy mounted at the target. */
+  remount?: boolean;
+  /** Filesystem type: 'cgroup' (default) or the legacy 'cpuset'. */
+  type?: 'cgroup' | 'cpuset';
+}
+
+export interface ChargeOptions {
+  cpu?: number;
+  mode?: 'user' | 'system';
+}
+
+/** A summary of one hierarchy, for tools. */
+export interface HierarchyInfo {
+  id: number;
+  name: string;
+  subsystems: string[];
+  mounts: string[];
+  releaseAgent: string;
+}
+
+const AGENT_ENV = { HOME: '/', PATH: '/sbin:/bin:/usr/sbin:/usr/bin' };
+const ROOT_CRED: Credentials = Object.freeze({ uid: 0, gid: 0 });
+
+export class Kernel implements FsBackend {
+  /** The numeric engine (exposed for tests and tools). */
+  readonly engine: Engine;
+  /** The filesystem, acting as init (pid 1, root). */
+  readonly fs: CgroupFs;
+  readonly cpus: number;
+  readonly mems: number;
+  readonly profile: 'v1' = 'v1';
+
+  readonly mounts = new Map<string, Hierarchy>();
+  readonly hostDirs = new Map<string, Inode>([
+    ['/', newInode(0o755, 0, 0)],
+    ['/proc', newInode(0o555, 0, 0)],
+  ]);
+
+  private readonly subsys: Subsystem<unknown>[];
+  private readonly ssNames: string[];
+  private readonly dummy: DummyRoot;
+  private readonly dummyCss: CssImpl<unknown>[];
+  private readonly ssHier: (Hierarchy | null)[];
+  private readonly hierBySlot = new Map<number, Hierarchy>();
+  private nextHierId = 1;
+  private readonly nodes = new Map<number, CgroupNode>();
+  private readonly creds = new Map<number, Credentials>();
+  private readonly comms = new Map<number, string>([[INIT_PID, 'init']]);
+  private readonly events = new EventEmitter();
+  private readonly releaseMode: KernelOptions['releaseAgent'];
+  private draining = false;
+  private readonly core;
+  /** Subsystems with fork-time / exit-time callbacks (computed at registration). */
+  private readonly forkSs: number[];
+  private readonly exitSs: number[];
+  private readonly baseCtx: SubsysContext;
+
+  private constructor(engine: Engine, opts: KernelOptions) {
+    this.engine = engine;
+    this.cpus = opts.cpus ?? 4;
+    this.mems = opts.mems ?? 1;
+    this.releaseMode = opts.releaseAgent ?? 'event';
+    this.subsys = (opts.subsystems ?? builtinSubsystems()) as Subsystem<unknown>[];
+    this.ssNames = this.subsys.map((s) => s.name);
+    if (new Set(this.ssNames).size !== this.ssNames.length || this.subsys.length > 31) {
+      throw sysError('EINVAL', 'create');
+    }
+    this.forkSs = this.ids((s) => !!(s.canFork || s.fork || s.cancelFork));
+    this.exitSs = this.ids((s) => !!s.exit);
+    this.events.setMaxListeners(0);
+    const self = this;
+    this.baseCtx = {
+      cpus: this.cpus,
+      mems: this.mems,
+      actor: INIT_PID,
+      profile: 'v1',
+      engine,
+      cssOf: (pid, name) => self.cssOfName(pid, name),
+      cgroupById: (id) => (id === 0 ? self.dummy : self.nodes.get(id)),
+      slotOf: (name) => self.slotOf(name),
+      credentials: (pid) => self.credentials(pid),
+    };
+    this.dummy = new DummyRoot(engine);
+    this.ssHier = this.subsys.map(() => null);
+    const ctx = this.ctx(INIT_PID);
+    this.dummyCss = this.subsys.map((ss) => new CssImpl(ss, this.dummy, null, ss.create?.(null, this.dummy, ctx)));
+    this.core = coreFiles({
+      attachByWrite: (cgrp, pid, actor, tg) => this.attachByWrite(cgrp, pid, actor, tg),
+      listTasks: (cgrp, procs) => this.engine.cgroupTasks(cgrp.id, procs),
+      setNotify: (cgrp, on) => void this.engine.cgroupSetNotify(cgrp.id, on),
+      notify: (cgrp) => this.engine.cgroupNotify(cgrp.id),
+    });
+    this.fs = new CgroupFs(this, INIT_PID);
+  }
+
+  /** Boot a simulated kernel: pid 1 (init) exists, on the init css_set; nothing is mounted. */
+  static async create(opts: KernelOptions = {}): Promise<Kernel> {
+    if (opts.profile !== undefined && opts.profile !== 'v1') throw sysError('EINVAL', 'create');
+    const cpus = opts.cpus ?? 4;
+    const mems = opts.mems ?? 1;
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > 4096 || !Number.isInteger(mems) || mems < 1 || mems > 1024) {
+      throw sysError('EINVAL', 'create');
+    }
+    const engine = createEngine(opts.engine ?? 'wasm', {
+      pidMax: opts.pidMax ?? 4194304,
+      maxHierarchies: opts.maxHierarchies ?? 16,
+      cpus,
+    });
+    return new Kernel(engine, opts);
+  }
+
+  // ================================================================ tasks
+
+  /** Fork `parent`: the child is in exactly the parent's cgroups. ESRCH, EAGAIN (pids or no free pid). */
+  fork(parent: number, opts?: ForkOptions): number {
+    const thread = opts?.thread === true;
+    let pid: number;
+    if (this.forkSs.length === 0) {
+      pid = this.engine.fork(parent, thread);
+      if (pid < 0) throw sysError(codeOf(pid), 'fork');
+    } else {
+      pid = this.forkWithCallbacks(parent, thread);
+    }
+    if (this.creds.size !== 0) {
+      const c = this.creds.get(parent);
+      if (c !== undefined) this.creds.set(pid, c);
+    }
+    const comm = opts?.name ?? this.comms.get(parent);
+    if (comm !== undefined && comm !== 'init') this.comms.set(pid, comm);
+    if (opts?.newNamespace) {
+      try {
+        this.containerClone(pid, 'ns');
+      } catch (e) {
+        this.exit(pid);
+        throw e;
+      }
+    }
+    return pid;
+  }
+
+  private forkWithCallbacks(parent: number, thread: boolean): number {
+    if (this.engine.taskState(parent) !== TASK_LIVE) throw sysError('ESRCH', 'fork');
+    const ctx = this.ctx(parent);
+    const asked: number[] = [];
+    try {
+      for (const ssid of this.forkSs) {
+        const ss = this.subsys[ssid]!;
+        ss.canFork?.(this.cssOf(parent, ssid), parent, ctx);
+        asked.push(ssid);
+      }
+    } catch (e) {
+      this.cancelForks(asked, parent, ctx);
+      throw e;
+    }
+    const pid = this.engine.fork(parent, thread);
+    if (pid < 0) {
+      this.cancelForks(asked, parent, ctx);
+      throw sysError(codeOf(pid), 'fork');
+    }
+    for (const ssid of this.forkSs) this.subsys[ssid]!.fork?.(this.cssOf(pid, ssid), pid, parent, ctx);
+    return pid;
+  }
+
+  private cancelForks(asked: number[], parent: number, ctx: SubsysContext): void {
+    for (let i = asked.length - 1; i >= 0; i--) {
+      const ssid = asked[i]!;
+      this.subsys[ssid]!.cancelFork?.(this.cssOf(parent, ssid), parent, ctx);
+    }
+  }
+
+  /** A task exits (a leader with live threads stays a zombie until they are gone). ESRCH, EPERM for init. */
+  exit(pid: number): void {
+    if (this.exitSs.length !== 0 && this.engine.taskState(pid) === TASK_LIVE && pid !== INIT_PID) {
+      const ctx = this.ctx(pid);
+      for (const ssid of this.exitSs) this.subsys[ssid]!.exit!(this.cssOf(pid, ssid), pid, ctx);
+    }
+    const r = this.engine.exit(pid);
+    if (r < 0) throw sysError(codeOf(r), 'exit');
+    this.forgetTask(pid);
+    this.drainReleases();
+  }
+
+  private forgetTask(pid: number): void {
+    if (this.creds.size !== 0 && this.engine.taskState(pid) === TASK_FREE) this.creds.delete(pid);
+    if (this.comms.size > 1 && this.engine.taskState(pid) === TASK_FREE) this.comms.delete(pid);
+  }
+
+  /** Fork `count` children of `parent` at once (all or nothing). */
+  forkMany(parent: number, count: number): Int32Array {
+    if (!Number.isInteger(count) || count < 0) throw sysError('EINVAL', 'fork');
+    let pids: Int32Array;
+    if (this.forkSs.length === 0) {
+      const r = this.engine.forkMany(parent, count);
+      if (typeof r === 'number') throw sysError(codeOf(r), 'fork');
+      pids = r;
+    } else {
+      pids = new Int32Array(count);
+      let i = 0;
+      try {
+        for (; i < count; i++) pids[i] = this.forkWithCallbacks(parent, false);
+      } catch (e) {
+        this.exitMany(pids.subarray(0, i));
+        throw e;
+      }
+    }
+    const c = this.creds.size !== 0 ? this.creds.get(parent) : undefined;
+    const comm = this.comms.get(parent);
+    if (c !== undefined || (comm !== undefined && comm !== 'init')) {
+      for (const pid of pids) {
+        if (c !== undefined) this.creds.set(pid, c);
+        if (comm !== undefined && comm !== 'init') this.comms.set(pid, comm);
+      }
+    }
+    return pids;
+  }
+
+  /** Exit every task in `pids` (all or nothing: ESRCH if any is not live or repeated, EPERM for init). */
+  exitMany(pids: Int32Array | readonly number[]): number {
+    const arr = pids instanceof Int32Array ? pids : Int32Array.from(pids);
+    if (this.exitSs.length !== 0) {
+      const seen = new Set<number>();
+      for (const pid of arr) {
+        if (pid === INIT_PID) throw sysError('EPERM', 'exit');
+        if (this.engine.taskState(pid) !== TASK_LIVE || seen.has(pid)) throw sysError('ESRCH', 'exit');
+        seen.add(pid);
+      }
+      for (const pid of arr) {
+        const ctx = this.ctx(pid);
+        for (const ssid of this.exitSs) this.subsys[ssid]!.exit!(this.cssOf(pid, ssid), pid, ctx);
+      }
+    }
+    const r = this.engine.exitMany(arr);
+    if (r < 0) throw sysError(codeOf(r), 'exit');
+    if (this.creds.size !== 0 || this.comms.size > 1) for (const pid of arr) this.forgetTask(pid);
+    this.drainReleases();
+    return r;
+  }
+
+  /** Give a task credentials (default root, 0/0). Children inherit them at fork. */
+  setCredentials(pid: number, cred: { uid: number; gid: number }): void {
+    if (this.engine.taskState(pid) === TASK_FREE) throw sysError('ESRCH', 'setresuid');
+    if (!Number.isInteger(cred.uid) || !Number.isInteger(cred.gid) || cred.uid < 0 || cred.gid < 0) {
+      throw sysError('EINVAL', 'setresuid');
+    }
+    if (cred.uid === 0 && cred.gid === 0) this.creds.delete(pid);
+    else this.creds.set(pid, Object.freeze({ uid: cred.uid, gid: cred.gid }));
+  }
+
+  credentials(pid: number): Credentials {
+    return (this.creds.size !== 0 && this.creds.get(pid)) || ROOT_CRED;
+  }
+
+  /** The filesystem and operations acting as task `pid` (for '0' in tasks, /proc/self, permissions). */
+  as(pid: number): { pid: number; fs: CgroupFs } {
+    if (this.engine.taskState(pid) === TASK_FREE) throw sysError('ESRCH', 'open');
+    return { pid, fs: new CgroupFs(this, pid) };
+  }
+
+  // ================================================================ attach (fast paths)
+
+  /** Move `pid` (or with `group`, its whole thread group) into the cgroup at `path`. */
+  attach(pid: number, path: string, opts?: { group?: boolean }): void {
+    const cgrp = this.cgroupAt(path, 'write');
+    if (this.engine.taskState(pid) === TASK_FREE) throw sysError('ESRCH', 'write', path);
+    this.attachTask(cgrp, opts?.group ? this.engine.taskTgid(pid) : pid, opts?.group === true);
+    this.drainReleases();
+  }
+
+  /** Move every pid into the cgroup at `path` (all or nothing). */
+  attachMany(pids: Int32Array | readonly number[], path: string): number {
+    const cgrp = this.cgroupAt(path, 'write');
+    const arr = pids instanceof Int32Array ? pids : Int32Array.from(pids);
+    if (cgrp.hier.subsys.some(({ ss }) => ss.canAttach || ss.attach)) {
+      for (const pid of arr) if (this.engine.taskState(pid) === TASK_FREE) throw sysError('ESRCH', 'write', path);
+      // With callbacks, each move is vetted individually; undo on a veto.
+      const slot = cgrp.hier.slot;
+      const undo: Array<[number, number]> = [];
+      try {
+        for (const pid of arr) {
+          const from = this.engine.taskCgroup(pid, slot);
+          if (from < 0 || from === cgrp.id) continue;
+          this.attachTask(cgrp, pid, false);
+          undo.push([pid, from]);
+        }
+      } catch (e) {
+        for (let i = undo.length - 1; i >= 0; i--) this.attachTask(this.nodes.get(undo[i]![1])!, undo[i]![0], false);
+        throw e;
+      }
+      this.drainReleases();
+      return arr.length;
+    }
+    const r = this.engine.attachMany(arr, cgrp.id);
+    if (r < 0) throw sysError(codeOf(r), 'write', path);
+    this.drainReleases();
+    return r;
+  }
+
+  private cgroupAt(path: string, syscall: string): CgroupNode {
+    const abs = posix.resolve('/', path);
+    let mount: string | undefined;
+    for (const mp of this.mounts.keys()) {
+      if ((abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) && (mount === undefined || mp.length > mount.length)) mount = mp;
+    }
+    if (mount === undefined) throw sysError('ENOENT', syscall, path);
+    let cgrp = this.mounts.get(mount)!.root;
+    if (abs !== mount) {
+      for (const name of abs.slice(mount === '/' ? 1 : mount.length + 1).split('/')) {
+        const child = cgrp.childMap.get(name);
+        if (child === undefined) throw sysError('ENOENT', syscall, path);
+        cgrp = child;
+      }
+    }
+    return cgrp;
+  }
+
+  /** The tasks/cgroup.procs write: pid 0 is the writer; permission as Linux checks it. */
+  private attachByWrite(cgrp: CgroupNode, pid: number, actor: number, threadgroup: boolean): void {
+    if (cgrp.removed) throw sysError('ENODEV', 'write');
+    let target = pid === 0 ? actor : pid;
+    if (this.engine.taskState(target) === TASK_FREE) throw sysError('ESRCH', 'write');
+    if (threadgroup) target = this.engine.taskTgid(target);
+    const me = this.credentials(actor);
+    if (me.uid !== 0 && me.uid !== this.credentials(target).uid) throw sysError('EACCES', 'write');
+    this.attachTask(cgrp, target, threadgroup);
+  }
+
+  /**
+   * Attach one task or a thread group to `cgrp`: subsystems' canAttach in id order (a veto
+   * cancels those asked, in reverse), the engine move, then attach callbacks.
+   */
+  private attachTask(cgrp: CgroupNode, pid: number, group: boolean): void {
+    const h = cgrp.hier;
+    const withCb = h.subsys.some(({ ss }) => ss.canAttach || ss.attach || ss.cancelAttach);
+    if (!withCb) {
+      check(this.engine.attach(pid, cgrp.id, group), 'write');
+      return;
+    }
+    let tasks: Int32Array;
+    if (group) {
+      const g = this.engine.threadGroup(pid);
+      tasks = typeof g === 'number' ? new Int32Array(0) : g;
+    } else {
+      tasks = this.engine.taskState(pid) === TASK_LIVE ? Int32Array.of(pid) : new Int32Array(0);
+    }
+    const moving: Array<{ pid: number; from: CgroupNode }> = [];
+    for (const t of tasks) {
+      const from = this.engine.taskCgroup(t, h.slot);
+      if (from !== cgrp.id) moving.push({ pid: t, from: this.nodes.get(from)! });
+    }
+    if (moving.length === 0) return;
+    const ctx = this.ctx(pid);
+    const asked: Array<{ ssid: number; pid: number; from: CgroupNode }> = [];
+    try {
+      for (const m of moving) {
+        for (const { ssid, ss } of h.subsys) {
+          ss.canAttach?.(cgrp.cssMap.get(ssid)!, m.pid, m.from.cssMap.get(ssid)!, ctx);
+          asked.push({ ssid, ...m });
+        }
+      }
+    } catch (e) {
+      for (let i = asked.length - 1; i >= 0; i--) {
+        const a = asked[i]!;
+        this.subsys[a.ssid]!.cancelAttach?.(cgrp.cssMap.get(a.ssid)!, a.pid, a.from.cssMap.get(a.ssid)!, ctx);
+      }
+      throw e;
+    }
+    check(this.engine.attach(pid, cgrp.id, group), 'write');
+    for (const m of moving) {
+      for (const { ssid, ss } of h.subsys) ss.attach?.(cgrp.cssMap.get(ssid)!, m.pid, m.from.cssMap.get(ssid)!, ctx);
+    }
+  }
+
+  // ================================================================ mount
+
+  /**
+   * Mount a cgroup hierarchy at `target`, like `mount -t cgroup -o OPTIONS cgroup TARGET`.
+   * An existing hierarchy with the same name= or the same subsystems is reused; the target
+   * directory is created if missing. EINVAL for bad options, EBUSY for a subsystem bound
+   * elsewhere or a name with other subsystems.
+   */
+  mount(target: string, options = '', flags: MountFlags = {}): void {
+    const mp = this.mountpoint(target);
+    let data = options;
+    if (flags.type === 'cpuset') data = 'cpuset,noprefix,release_agent=/sbin/cpuset_release_agent';
+    else if (flags.type !== undefined && flags.type !== 'cgroup') throw sysError('ENODEV', 'mount', target);
+    const o = parseMountOptions(data, this.ssNames);
+    validateMountOptions(o, this.subsys.length, this.ssNames.indexOf('cpuset'));
+    if (flags.remount) {
+      this.remount(mp, target, o);
+      return;
+    }
+    if (this.mounts.has(mp)) throw sysError('EBUSY', 'mount', target);
+    this.checkMountTarget(mp, target);
+    const h = this.findHierarchy(o) ?? this.createHierarchy(o);
+    h.mounts.push(mp);
+    this.mounts.set(mp, h);
+    for (let d = mp; !this.hostDirs.has(d); d = posix.dirname(d)) this.hostDirs.set(d, newInode(0o755, 0, 0));
+  }
+
+  private mountpoint(target: string): string {
+    if (typeof target !== 'string' || target === '') throw sysError('ENOENT', 'mount', String(target));
+    const mp = posix.resolve('/', target);
+    if (mp === '/proc' || mp.startsWith('/proc/')) throw sysError('EBUSY', 'mount', target);
+    return mp;
+  }
+
+  private checkMountTarget(mp: string, target: string): void {
+    // The target must be a plain directory (or missing): not inside a cgroup mount.
+    for (const m of this.mounts.keys()) {
+      if (mp.startsWith(m === '/' ? '/' : m + '/')) throw sysError('EBUSY', 'mount', target);
+    }
+  }
+
+  /** cgroup1_root_to_use: reuse by name=, or by an identical subsystem set. */
+  private findHierarchy(o: MountOptions): Hierarchy | null {
+    const hs = [...this.hierBySlot.values()].sort((a, b) => b.id - a.id);
+    for (const h of hs) {
+      let nameMatch = false;
+      if (o.name !== null) {
+        if (o.name !== h.name) continue;
+        nameMatch = true;
+      }
+      if ((o.subsysMask || o.none) && o.subsysMask !== h.subsysMask) {
+        if (!nameMatch) continue;
+        throw sysError('EBUSY', 'mount');
+      }
+      return h;
+    }
+    if (!o.subsysMask && !o.none) throw sysError('EINVAL', 'mount'); // "No subsys list or none specified"
+    return null;
+  }
+
+  private createHierarchy(o: MountOptions): Hierarchy {
+    const subsys: Array<{ ssid: number; ss: Subsystem<unknown> }> = [];
+    for (let ssid = 0; ssid < this.subsys.length; ssid++) {
+      if (!(o.subsysMask & (1 << ssid))) continue;
+      if (this.ssHier[ssid] !== null) throw sysError('EBUSY', 'mount');
+      subsys.push({ ssid, ss: this.subsys[ssid]! });
+    }
+    const slot = this.engine.hierCreate();
+    if (slot < 0) throw sysError(slot === -28 ? 'ENOSPC' : codeOf(slot), 'mount');
+    const h = new Hierarchy(this.nextHierId++, slot, o.name ?? '', rootFlags(o), o.noprefix, o.releaseAgent ?? '',
+      this.core, { xattr: o.xattr, cpusetV2: o.cpusetV2, favorDynmods: o.favorDynmods });
+    h.setSubsystems(subsys);
+    const root = new CgroupNode(this.engine.hierRoot(slot), '', null, h, newInode(0o555, 0, 0), this.engine, ROOT_CRED);
+    root.cloneChildren = o.cloneChildren;
+    h.root = root;
+    this.nodes.set(root.id, root);
+    this.hierBySlot.set(slot, h);
+    const ctx = this.ctx(INIT_PID);
+    for (const { ssid } of subsys) this.bind(h, ssid, ctx);
+    return h;
+  }
+
+  /** cgroup1_reconfigure: no flag or name change (EINVAL), no children (EBUSY). */
+  private remount(mp: string, target: string, o: MountOptions): void {
+    const h = this.mounts.get(mp);
+    if (h === undefined) throw sysError('EINVAL', 'mount', target);
+    if (rootFlags(o) !== h.flags || (o.name !== null && o.name !== h.name)) throw sysError('EINVAL', 'mount', target);
+    if (h.root.childMap.size !== 0) throw sysError('EBUSY', 'mount', target);
+    const added = o.subsysMask & ~h.subsysMask;
+    const removed = h.subsysMask & ~o.subsysMask;
+    for (let ssid = 0; ssid < this.subsys.length; ssid++) {
+      if (added & (1 << ssid) && this.ssHier[ssid] !== null) throw sysError('EBUSY', 'mount', target);
+    }
+    const ctx = this.ctx(INIT_PID);
+    for (let ssid = 0; ssid < this.subsys.length; ssid++) {
+      if (removed & (1 << ssid)) {
+        h.root.cssMap.delete(ssid);
+        this.unbind(ssid, ctx);
+      }
+    }
+    if (added || removed) {
+      const subsys = this.ids((_, i) => !!(o.subsysMask & (1 << i))).map((ssid) => ({ ssid, ss: this.subsys[ssid]! }));
+      h.setSubsystems(subsys);
+      for (let ssid = 0; ssid < this.subsys.length; ssid++) if (added & (1 << ssid)) this.bind(h, ssid, ctx);
+    }
+    if (o.releaseAgent !== null) h.releaseAgent = o.releaseAgent;
+  }
+
+  private bind(h: Hierarchy, ssid: number, ctx: SubsysContext): void {
+    const css = this.dummyCss[ssid]!;
+    css.cgroup = h.root;
+    h.root.cssMap.set(ssid, css);
+    this.ssHier[ssid] = h;
+    this.subsys[ssid]!.bind?.(css, ctx);
+  }
+
+  private unbind(ssid: number, ctx: SubsysContext): void {
+    const css = this.dummyCss[ssid]!;
+    css.cgroup = this.dummy;
+    this.ssHier[ssid] = null;
+    this.subsys[ssid]!.bind?.(css, ctx);
+  }
+
+  /** Unmount `target`. The hierarchy is destroyed when it has neither mounts nor children. */
+  umount(target: string): void {
+    const mp = posix.resolve('/', String(target));
+    const h = this.mounts.get(mp);
+    if (h === undefined) {
+      throw sysError(this.hostDirs.has(mp) || this.fs.existsSync(mp) ? 'EINVAL' : 'ENOENT', 'umount', target);
+    }
+    this.mounts.delete(mp);
+    h.mounts.splice(h.mounts.indexOf(mp), 1);
+    if (h.mounts.length === 0 && h.root.childMap.size === 0) this.destroyHierarchy(h);
+  }
+
+  private destroyHierarchy(h: Hierarchy): void {
+    check(this.engine.hierDestroy(h.slot), 'umount');
+    const ctx = this.ctx(INIT_PID);
+    for (const { ssid } of h.subsys) this.unbind(ssid, ctx);
+    this.nodes.delete(h.root.id);
+    h.root.removed = true;
+    this.hierBySlot.delete(h.slot);
+  }
+
+  // ================================================================ FsBackend: directories and files
+
+  mkdirCgroup(parent: CgroupNode, name: string, mode: number, actor: number): CgroupNode {
+    if (parent.removed) throw sysError('ENOENT', 'mkdir');
+    if (name.includes('\n')) throw sysError('EINVAL', 'mkdir');
+    const h = parent.hier;
+    const ctx = this.ctx(actor);
+    for (const { ssid, ss } of h.subsys) ss.canCreate?.(parent.cssMap.get(ssid)!, ctx);
+    const id = check(this.engine.cgroupCreate(parent.id), 'mkdir');
+    const cred = this.credentials(actor);
+    const node = new CgroupNode(id, name, parent, h, newInode(mode, cred.uid, cred.gid), this.engine, cred);
+    this.engine.cgroupSetNotify(id, this.engine.cgroupNotify(parent.id));
+    node.cloneChildren = parent.cloneChildren;
+    const made: number[] = [];
+    try {
+      for (const { ssid, ss } of h.subsys) {
+        const pcss = parent.cssMap.get(ssid)!;
+        node.cssMap.set(ssid, new CssImpl(ss, node, pcss, ss.create?.(pcss, node, ctx)));
+        made.push(ssid);
+      }
+      if (node.cloneChildren) for (const { ssid, ss } of h.subsys) ss.postClone?.(node.cssMap.get(ssid)!, ctx);
+    } catch (e) {
+      for (let i = made.length - 1; i >= 0; i--) this.subsys[made[i]!]!.destroy?.(node.cssMap.get(made[i]!)!, ctx);
+      this.engine.cgroupDestroy(id);
+      throw e;
+    }
+    parent.childMap.set(name, node);
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  rmdirCgroup(cgrp: CgroupNode, actor: number): void {
+    const e = this.engine;
+    if (cgrp.parent === null || e.cgroupPopulated(cgrp.id) || cgrp.childMap.size !== 0 || e.cgroupCssRefs(cgrp.id) !== 0) {
+      throw sysError('EBUSY', 'rmdir');
+    }
+    const ctx = this.ctx(actor);
+    for (const { ssid, ss } of cgrp.hier.subsys) ss.canDestroy?.(cgrp.cssMap.get(ssid)!, ctx);
+    check(e.cgroupDestroy(cgrp.id), 'rmdir');
+    for (const { ssid, ss } of cgrp.hier.subsys) ss.destroy?.(cgrp.cssMap.get(ssid)!, ctx);
+    cgrp.parent.childMap.delete(cgrp.name);
+    this.nodes.delete(cgrp.id);
+    cgrp.removed = true;
+    this.drainReleases();
+  }
+
+  renameCgroup(cgrp: CgroupNode, newName: string): void {
+    const parent = cgrp.parent!;
+    parent.childMap.delete(cgrp.name);
+    cgrp.name = newName;
+    parent.childMap.set(newName, cgrp);
+  }
+
+  writeControl(cgrp: CgroupNode, file: FileEntry, data: string, actor: number): void {
+    const css = file.ssid < 0 ? cgrp.self : cgrp.cssMap.get(file.ssid)!;
+    try {
+      file.cft.write!(css, data, this.ctx(actor));
+    } finally {
+      this.drainReleases();
+    }
+  }
+
+  readControl(cgrp: CgroupNode, file: FileEntry, actor: number): string {
+    const css = file.ssid < 0 ? cgrp.self : cgrp.cssMap.get(file.ssid)!;
+    return file.cft.read!(css, this.ctx(actor));
+  }
+
+  // ================================================================ /proc
+
+  procLookup(rel: string[], actor: number): ProcNode | undefined {
+    const view = this.procView();
+    const dirInode = newInode(0o555, 0, 0);
+    const file = (render: () => string): ProcNode => ({ kind: 'file', render, inode: newInode(0o444, 0, 0) });
+    if (rel.length === 0) return { kind: 'dir', list: () => ['cgroups', 'mounts', 'self'], inode: dirInode };
+    const [head, ...rest] = rel;
+    if (rest.length === 0 && head === 'cgroups') return file(() => procCgroups(view));
+    if (rest.length === 0 && head === 'mounts') return file(() => procMounts(view));
+    const pid = head === 'self' ? actor : /^[1-9][0-9]*$/.test(head!) ? Number(head) : -1;
+    if (pid <= 0 || this.engine.taskState(pid) === TASK_FREE) return undefined;
+    return this.procPid(view, pid, rest, false);
+  }
+
+  private procPid(view: ProcView, pid: number, rest: string[], inTask: boolean): ProcNode | undefined {
+    const owner = this.credentials(pid);
+    const entries = ['cgroup', 'mounts', 'status', ...(inTask ? [] : ['task']), ...(this.ssNames.includes('cpuset') ? ['cpuset'] : [])];
+    if (rest.length === 0) return { kind: 'dir', list: () => entries, inode: newInode(0o555, owner.uid, owner.gid) };
+    const file = (render: () => string): ProcNode => ({ kind: 'file', render, inode: newInode(0o444, owner.uid, owner.gid) });
+    const [name, ...more] = rest;
+    if (more.length === 0) {
+      switch (name) {
+        case 'cgroup': return file(() => procPidCgroup(view, pid));
+        case 'status': return file(() => procPidStatus(view, pid));
+        case 'mounts': return file(() => procMounts(view));
+        case 'cpuset':
+          if (!this.ssNames.includes('cpuset')) return undefined;
+          return file(() => (this.cssOfName(pid, 'cpuset').cgroup.path) + '\n');
+      }
+    }
+    if (name === 'task' && !inTask) {
+      const group = () => {
+        const g = this.engine.threadGroup(pid);
+        return typeof g === 'number' ? [] : [...g].map(String);
+      };
+      if (more.length === 0) return { kind: 'dir', list: group, inode: newInode(0o555, owner.uid, owner.gid) };
+      const tid = Number(more[0]);
+      if (!group().includes(more[0]!) || this.engine.taskTgid(tid) !== this.engine.taskTgid(pid)) return undefined;
+      return this.procPid(view, tid, more.slice(1), true);
+    }
+    return undefined;
+  }
+
+  private procView(): ProcView {
+    return {
+      engine: this.engine,
+      subsystems: this.subsys,
+      mounts: this.mounts,
+      hierarchyList: () => [...this.hierBySlot.values()].sort((a, b) => a.id - b.id),
+      subsysHierarchy: (ssid) => this.ssHier[ssid] ?? null,
+      node: (id) => this.nodes.get(id),
+      comm: (pid) => this.comms.get(pid) ?? this.comms.get(this.engine.taskTgid(pid)) ?? 'init',
+      credentials: (pid) => this.credentials(pid),
+      statusExtra: (pid) => {
+        let out = '';
+        const ctx = this.ctx(pid);
+        this.subsys.forEach((ss, ssid) => {
+          if (ss.status && this.engine.taskState(pid) === TASK_LIVE) out += ss.status(this.cssOf(pid, ssid), pid, ctx);
+        });
+        return out;
+      },
+    };
+  }
+
+  // ================================================================ release agent
+
+  /** Subscribe to 'release' (ReleaseEvent) or 'agent-error' ({ event, error }) notifications. */
+  on(event: 'release', fn: (ev: ReleaseEvent) => void): this;
+  on(event: 'agent-error', fn: (info: { event: ReleaseEvent; error: Error }) => void): this;
+  on(event: string, fn: (...args: any[]) => void): this {
+    this.events.on(event, fn);
+    return this;
+  }
+
+  off(event: 'release' | 'agent-error', fn: (...args: any[]) => void): this {
+    this.events.off(event, fn);
+    return this;
+  }
+
+  /**
+   * Deliver queued releases in order. A cgroup repopulated (or given children) since it was
+   * queued is reprieved; a hierarchy without a release_agent runs nothing (as modern Linux).
+   */
+  private drainReleases(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let id = this.engine.releasePop(); id !== 0; id = this.engine.releasePop()) {
+        const node = this.nodes.get(id);
+        if (node === undefined || node.removed || node.parent === null) continue;
+        const e = this.engine;
+        if (!e.cgroupNotify(id) || e.cgroupPopulated(id) || node.childMap.size !== 0 || e.cgroupCssRefs(id) !== 0) continue;
+        const agent = node.hier.releaseAgent;
+        if (agent === '') continue;
+        this.deliver({
+          hierarchy: node.hier.id, name: node.hier.name, path: node.path, agent,
+          argv: [agent, node.path], env: { ...AGENT_ENV },
+        });
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private deliver(ev: ReleaseEvent): void {
+    this.events.emit('release', ev);
+    const mode = this.releaseMode;
+    if (typeof mode === 'function') {
+      try {
+        mode(ev);
+      } catch (error) {
+        this.events.emit('agent-error', { event: ev, error });
+      }
+    } else if (mode === 'exec') {
+      // Like call_usermodehelper(UMH_WAIT_EXEC): start it, do not wait for it.
+      try {
+        const child = spawn(ev.agent, [ev.path], { cwd: '/', env: ev.env, stdio: 'ignore', detached: true });
+        child.on('error', (error) => this.events.emit('agent-error', { event: ev, error }));
+        child.unref();
+      } catch (error) {
+        this.events.emit('agent-error', { event: ev, error });
+      }
+    }
+  }
+
+  // ================================================================ container_clone, cpuacct
+
+  /**
+   * container_clone(): a new child `node_<pid>` in the task's cgroup of subsystem `ssName`'s
+   * hierarchy, initialised by postClone callbacks, then the task is attached. Returns the new
+   * cgroup's path, or null when the subsystem is not mounted. EEXIST if the name exists; an
+   * attach failure leaves the new directory in place, as the kernel did.
+   */
+  containerClone(pid: number, ssName: string): string | null {
+    const ssid = this.ssNames.indexOf(ssName);
+    if (ssid < 0) throw sysError('EINVAL', 'clone');
+    if (this.engine.taskState(pid) !== TASK_LIVE) throw sysError('ESRCH', 'clone');
+    const h = this.ssHier[ssid];
+    if (h === null || h === undefined) return null;
+    const parent = this.nodes.get(this.engine.taskCgroup(pid, h.slot))!;
+    const name = `node_${pid}`.slice(0, 31);
+    if (parent.childMap.has(name) || h.fileOf(parent, name)) throw sysError('EEXIST', 'clone');
+    const child = this.mkdirCgroup(parent, name, 0o755, INIT_PID);
+    const ctx = this.ctx(pid);
+    if (!child.cloneChildren) for (const { ssid: id, ss } of h.subsys) ss.postClone?.(child.cssMap.get(id)!, ctx);
+    this.attachTask(child, pid, false);
+    this.drainReleases();
+    return child.path;
+  }
+
+  /** cpuacct: charge `ns` nanoseconds of CPU time to `pid` (hierarchically). */
+  charge(pid: number, ns: number, opts?: ChargeOptions): void {
+    const r = this.engine.charge(pid, ns, opts?.cpu ?? 0, opts?.mode === 'system' ? CPU_SYS : CPU_USER, this.slotOf('cpuacct'));
+    if (r < 0) throw sysError(codeOf(r), 'charge');
+  }
+
+  /** cpuacct batch: ns[i] (or one value for all) to pids[i], all validated first. */
+  chargeMany(pids: Int32Array | readonly number[], ns: Float64Array | readonly number[] | number, opts?: ChargeOptions): number {
+    const arr = pids instanceof Int32Array ? pids : Int32Array.from(pids);
+    const amounts = typeof ns === 'number' ? new Float64Array(arr.length).fill(ns) : ns instanceof Float64Array ? ns : Float64Array.from(ns);
+    if (amounts.length !== arr.length) throw sysError('EINVAL', 'charge');
+    const r = this.engine.chargeMany(arr, amounts, opts?.cpu ?? 0, opts?.mode === 'system' ? CPU_SYS : CPU_USER, this.slotOf('cpuacct'));
+    if (r < 0) throw sysError(codeOf(r), 'charge');
+    return r;
+  }
+
+  // ================================================================ introspection
+
+  stats(): EngineStats {
+    return this.engine.stats();
+  }
+
+  /** Live hierarchies, oldest first. */
+  hierarchies(): HierarchyInfo[] {
+    return [...this.hierBySlot.values()].sort((a, b) => a.id - b.id).map((h) => ({
+      id: h.id, name: h.name, subsystems: h.subsys.map(({ ss }) => ss.name), mounts: [...h.mounts], releaseAgent: h.releaseAgent,
+    }));
+  }
+
+  /** Names of the registered subsystems, in id order. */
+  subsystemNames(): string[] {
+    return [...this.ssNames];
+  }
+
+  // ================================================================ helpers
+
+  private ids(pred: (s: Subsystem<unknown>, ssid: number) => boolean): number[] {
+    return this.subsys.flatMap((s, i) => (pred(s, i) ? [i] : []));
+  }
+
+  private ctx(actor: number): SubsysContext {
+    if (actor === INIT_PID) return this.baseCtx;
+    return { ...this.baseCtx, actor };
+  }
+
+  private slotOf(name: string): number {
+    const ssid = this.ssNames.indexOf(name);
+    const h = ssid < 0 ? null : this.ssHier[ssid];
+    return h === null || h === undefined ? -1 : h.slot;
+  }
+
+  /** The css of subsystem `ssid` for task `pid` (the dummy root's when unbound). */
+  private cssOf(pid: number, ssid: number): Css<unknown> {
+    const h = this.ssHier[ssid];
+    if (h === null || h === undefined) return this.dummyCss[ssid]!;
+    const cg = this.engine.taskCgroup(pid, h.slot);
+    return this.nodes.get(cg)?.cssMap.get(ssid) ?? this.dummyCss[ssid]!;
+  }
+
+  private cssOfName<S>(pid: number, name: string): Css<S> {
+    const ssid = this.ssNames.indexOf(name);
+    if (ssid < 0) throw sysError('EINVAL', 'cssOf');
+    return this.cssOf(pid, ssid) as Css<S>;
+  }
+}
+
