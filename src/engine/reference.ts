@@ -9,7 +9,7 @@
  *
  * Layout of the state:
  *
- *   tasks      Map pid → Task, allocated pids only (LIVE and ZOMBIE).
+ *   tasks      pid → Task (an array indexed by pid), allocated pids only (LIVE and ZOMBIE).
  *   csets      Map id → Cset, and csetByKey: Map "c0,c1,…" (the cgroup id per slot) → Cset,
  *              the css_set hash of Linux 2.6.26+.
  *   cgroups    Map id → Cgroup; each knows its parent, children (a Set: creation order),
@@ -112,6 +112,45 @@ interface Hierarchy {
   nrCgroups: number;
 }
 
+/**
+ * Allocated tasks by pid: an array indexed by pid (pids are small dense integers, so this is
+ * the natural table; a Map works too but hashes a million keys for nothing).
+ */
+class PidTable {
+  private readonly slots: (Task | undefined)[] = [];
+  private count = 0;
+
+  get(pid: number): Task | undefined {
+    return pid >= 1 && pid < this.slots.length ? this.slots[pid] : undefined;
+  }
+
+  has(pid: number): boolean {
+    return this.get(pid) !== undefined;
+  }
+
+  set(pid: number, tsk: Task): void {
+    while (this.slots.length < pid) this.slots.push(undefined);
+    if (this.slots[pid] === undefined) this.count++;
+    this.slots[pid] = tsk;
+  }
+
+  delete(pid: number): void {
+    if (this.slots[pid] !== undefined) {
+      this.slots[pid] = undefined;
+      this.count--;
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Allocated tasks in pid order. */
+  *values(): IterableIterator<Task> {
+    for (const tsk of this.slots) if (tsk !== undefined) yield tsk;
+  }
+}
+
 /** Id allocation shared by csets and cgroups: freed ids are reused LIFO, else one past the highest. */
 class IdAllocator {
   private readonly free: number[] = [];
@@ -148,7 +187,7 @@ export class ReferenceEngine implements Engine {
   readonly maxHierarchies: number;
   readonly cpus: number;
 
-  private readonly tasks = new Map<number, Task>();
+  private readonly tasks = new PidTable();
   private readonly init: Task;
   private cursor = 1;
   private nrLive = 0;
@@ -316,14 +355,39 @@ export class ReferenceEngine implements Engine {
   }
 
   exitMany(pids: Int32Array): number {
+    const err = this.exitManyCheck(pids);
+    if (err !== 0) return err;
+    for (const pid of pids) this.taskExit(this.tasks.get(pid)!);
+    return pids.length;
+  }
+
+  /**
+   * Validate an exitMany batch: the first offending pid in array order decides (pid 1: EPERM;
+   * not LIVE, or already seen earlier in the batch: ESRCH). The common all-valid case is
+   * checked without a per-pid Set (a sorted copy finds repeats); any error takes the exact,
+   * ordered pass.
+   */
+  private exitManyCheck(pids: Int32Array): number {
+    let valid = true;
+    for (const pid of pids) {
+      if (pid === INIT_PID || this.liveTask(pid) === undefined) {
+        valid = false;
+        break;
+      }
+    }
+    if (valid) {
+      const sorted = pids.slice().sort();
+      let repeated = false;
+      for (let i = 1; i < sorted.length && !repeated; i++) repeated = sorted[i] === sorted[i - 1];
+      if (!repeated) return 0;
+    }
     const seen = new Set<number>();
     for (const pid of pids) {
       if (pid === INIT_PID) return EPERM;
       if (this.liveTask(pid) === undefined || seen.has(pid)) return ESRCH;
       seen.add(pid);
     }
-    for (const pid of pids) this.taskExit(this.tasks.get(pid)!);
-    return pids.length;
+    return 0;
   }
 
   taskState(pid: number): number {
@@ -794,7 +858,7 @@ export class ReferenceEngine implements Engine {
 
   dump(): EngineDump {
     const byId = <T extends { id: number }>(a: T, b: T) => a.id - b.id;
-    const tasks = [...this.tasks.values()].sort((a, b) => a.pid - b.pid).map((t) => ({
+    const tasks = [...this.tasks.values()].map((t) => ({
       pid: t.pid,
       tgid: t.leader.pid,
       ppid: t.leader.parent?.pid ?? 0,
@@ -847,8 +911,9 @@ export class ReferenceEngine implements Engine {
     };
     // tasks
     let live = 0;
-    for (const [pid, t] of this.tasks) {
-      if (t.pid !== pid || pid < 1 || pid >= this.pidMax) fail(`task ${pid}: bad pid key`);
+    for (const t of this.tasks.values()) {
+      const pid = t.pid;
+      if (this.tasks.get(pid) !== t || pid < 1 || pid >= this.pidMax) fail(`task ${pid}: bad slot`);
       if (this.tasks.get(t.leader.pid) !== t.leader) fail(`task ${pid}: leader not allocated`);
       if (t.leader.leader !== t.leader) fail(`task ${pid}: leader is a thread`);
       if (t.state === TASK_LIVE) {
