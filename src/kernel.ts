@@ -114,7 +114,8 @@ export class Kernel implements FsBackend {
   private nextHierId = 1;
   private readonly nodes = new Map<number, CgroupNode>();
   private readonly creds = new Map<number, Credentials>();
-  private readonly comms = new Map<number, string>([[INIT_PID, 'init']]);
+  /** Command names of tasks that were given one (and their descendants); default 'init'. */
+  private readonly comms = new Map<number, string>();
   private readonly events = new EventEmitter();
   private readonly releaseMode: KernelOptions['releaseAgent'];
   private draining = false;
@@ -194,8 +195,11 @@ export class Kernel implements FsBackend {
       const c = this.creds.get(parent);
       if (c !== undefined) this.creds.set(pid, c);
     }
-    const comm = opts?.name ?? this.comms.get(parent);
-    if (comm !== undefined && comm !== 'init') this.comms.set(pid, comm);
+    if (opts?.name !== undefined) this.comms.set(pid, opts.name);
+    else if (this.comms.size !== 0) {
+      const comm = this.comms.get(thread ? this.engine.taskTgid(parent) : parent);
+      if (comm !== undefined) this.comms.set(pid, comm);
+    }
     if (opts?.newNamespace) {
       try {
         this.containerClone(pid, 'ns');
@@ -250,8 +254,10 @@ export class Kernel implements FsBackend {
   }
 
   private forgetTask(pid: number): void {
-    if (this.creds.size !== 0 && this.engine.taskState(pid) === TASK_FREE) this.creds.delete(pid);
-    if (this.comms.size > 1 && this.engine.taskState(pid) === TASK_FREE) this.comms.delete(pid);
+    if ((this.creds.size !== 0 || this.comms.size !== 0) && this.engine.taskState(pid) === TASK_FREE) {
+      this.creds.delete(pid);
+      this.comms.delete(pid);
+    }
   }
 
   /** Fork `count` children of `parent` at once (all or nothing). */
@@ -273,11 +279,11 @@ export class Kernel implements FsBackend {
       }
     }
     const c = this.creds.size !== 0 ? this.creds.get(parent) : undefined;
-    const comm = this.comms.get(parent);
-    if (c !== undefined || (comm !== undefined && comm !== 'init')) {
+    const comm = this.comms.size !== 0 ? this.comms.get(parent) : undefined;
+    if (c !== undefined || comm !== undefined) {
       for (const pid of pids) {
         if (c !== undefined) this.creds.set(pid, c);
-        if (comm !== undefined && comm !== 'init') this.comms.set(pid, comm);
+        if (comm !== undefined) this.comms.set(pid, comm);
       }
     }
     return pids;
@@ -300,7 +306,7 @@ export class Kernel implements FsBackend {
     }
     const r = this.engine.exitMany(arr);
     if (r < 0) throw sysError(codeOf(r), 'exit');
-    if (this.creds.size !== 0 || this.comms.size > 1) for (const pid of arr) this.forgetTask(pid);
+    if (this.creds.size !== 0 || this.comms.size !== 0) for (const pid of arr) this.forgetTask(pid);
     this.drainReleases();
     return r;
   }
@@ -447,14 +453,18 @@ export class Kernel implements FsBackend {
    * directory is created if missing. EINVAL for bad options, EBUSY for a subsystem bound
    * elsewhere or a name with other subsystems.
    */
-  mount(target: string, options = '', flags: MountFlags = {}): void {
+  mount(target: string, options = '', flagsOrType: MountFlags | MountFlags['type'] = {}): void {
+    const flags: MountFlags = typeof flagsOrType === 'string' ? { type: flagsOrType } : flagsOrType;
     const mp = this.mountpoint(target);
-    let data = options;
+    // mount(8) turns "remount" in -o into MS_REMOUNT; accept it the same way.
+    const tokens = String(options).split(',');
+    const remount = flags.remount === true || tokens.includes('remount');
+    let data = tokens.filter((t) => t !== 'remount').join(',');
     if (flags.type === 'cpuset') data = 'cpuset,noprefix,release_agent=/sbin/cpuset_release_agent';
     else if (flags.type !== undefined && flags.type !== 'cgroup') throw sysError('ENODEV', 'mount', target);
     const o = parseMountOptions(data, this.ssNames);
     validateMountOptions(o, this.subsys.length, this.ssNames.indexOf('cpuset'));
-    if (flags.remount) {
+    if (remount) {
       this.remount(mp, target, o);
       return;
     }

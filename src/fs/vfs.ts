@@ -87,14 +87,15 @@ interface OpenFile {
   pos: number;
 }
 
-type Data = string | Uint8Array;
+type Data = string | Uint8Array | number;
 type WriteOpts = BufferEncoding | { encoding?: BufferEncoding | null; mode?: number; flag?: string } | null | undefined;
 
 const MAY_READ = 4;
 const MAY_WRITE = 2;
 const MAY_EXEC = 1;
 
-function toBuffer(data: Data, enc: BufferEncoding = 'utf8'): Buffer {
+function toBuffer(data: Data | number, enc: BufferEncoding = 'utf8'): Buffer {
+  if (typeof data === 'number') return Buffer.from(String(data)); // lenient: a pid as a number
   return typeof data === 'string' ? Buffer.from(data, enc) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
@@ -571,8 +572,8 @@ export class CgroupFs {
     const f = this.fd(fd, 'write');
     if (!f.write) throw sysError('EBADF', 'write');
     let buf: Buffer;
-    if (typeof data === 'string') {
-      buf = Buffer.from(data, typeof lengthOrEncoding === 'string' ? lengthOrEncoding : 'utf8');
+    if (typeof data === 'string' || typeof data === 'number') {
+      buf = Buffer.from(String(data), typeof lengthOrEncoding === 'string' ? lengthOrEncoding : 'utf8');
     } else {
       const off = typeof offsetOrPosition === 'number' ? offsetOrPosition : 0;
       const len = typeof lengthOrEncoding === 'number' ? lengthOrEncoding : data.byteLength - off;

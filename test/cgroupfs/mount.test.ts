@@ -85,6 +85,8 @@ for (const engine of ENGINES) {
     k.mount('/a', 'none,name=a');
     k.mount('/a', 'none,name=a,release_agent=/new', { remount: true });
     assert.is(k.fs.readFileSync('/a/release_agent', 'utf8'), '/new\n');
+    k.mount('/a', 'remount,none,name=a,release_agent=/newer');
+    assert.is(k.fs.readFileSync('/a/release_agent', 'utf8'), '/newer\n');
     failsUnchanged(k, () => k.mount('/a', 'none,name=other', { remount: true }), 'EINVAL', 'name change');
     failsUnchanged(k, () => k.mount('/a', 'none,name=a,noprefix', { remount: true }), 'EINVAL', 'flag change');
     k.fs.mkdirSync('/a/c');
@@ -106,7 +108,7 @@ for (const engine of ENGINES) {
 
   t('legacy cpuset filesystem type', async () => {
     const k = await boot(engine);
-    k.mount('/dev/cpuset', 'whatever,is,ignored', { type: 'cpuset' });
+    k.mount('/dev/cpuset', 'whatever,is,ignored', 'cpuset');
     const files = k.fs.readdirSync('/dev/cpuset') as string[];
     assert.ok(files.includes('cpus') && files.includes('mems') && files.includes('tasks'));
     assert.is(k.fs.readFileSync('/dev/cpuset/release_agent', 'utf8'), '/sbin/cpuset_release_agent\n');
