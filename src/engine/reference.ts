@@ -61,6 +61,7 @@ const SIZE = {
   cgroup: 240, // Cgroup object + children/csets Sets + Map entry (plus counters below)
   counter: 8, // one u64 cpuacct counter
   link: 24, // one cset ↔ cgroup link (an entry in the cgroup's csets Set)
+  pidSlot: 8, // one element of the pid-indexed task table, used or not
 } as const;
 
 interface Task {
@@ -143,6 +144,11 @@ class PidTable {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Length of the table: one past the highest pid ever allocated. */
+  get capacity(): number {
+    return this.slots.length;
   }
 
   /** Allocated tasks in pid order. */
@@ -846,7 +852,7 @@ export class ReferenceEngine implements Engine {
     const memoryBytes = SIZE.base + this.tasks.size * SIZE.task +
       this.csets.size * (SIZE.cset + this.maxHierarchies * SIZE.csetSlot) +
       this.cgroups.size * SIZE.cgroup + counters * SIZE.counter + this.nrLinks * SIZE.link +
-      (this.csetIds.size + this.cgroupIds.size) * 8;
+      this.tasks.capacity * SIZE.pidSlot + (this.csetIds.size + this.cgroupIds.size) * 8;
     return {
       tasks: this.nrLive,
       cssSets: this.csets.size,

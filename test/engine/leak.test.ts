@@ -1,6 +1,9 @@
 // Engine: no leaks: a million tasks forked, moved around, charged and exited, every cgroup
-// removed and every hierarchy destroyed, brings stats() back to the boot counts; a second
-// identical round does not grow memoryBytes.
+// removed and every hierarchy destroyed, brings stats() back to the boot counts, and repeating
+// the round does not grow memoryBytes. For the wasm engine the second round must not grow at
+// all. An engine whose pid table grows with the highest pid used (the reference) may grow
+// in round 2, whose pids wrap through the top of the 1.1M pid space; from then on a round
+// covers no new pids, so round 3 must not grow.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Engine, EngineStats } from '../../src/engine/types.ts';
@@ -50,15 +53,18 @@ for (const kind of engineKinds()) {
     const e = makeEngine(kind, { pidMax: 1_100_000 });
     const boot = e.stats();
     assert.equal([boot.tasks, boot.cssSets, boot.cgroups, boot.hierarchies], [1, 1, 0, 0]);
-    const first = round(e);
-    assert.equal([first.tasks, first.cssSets, first.cgroups, first.hierarchies], [1, 1, 0, 0]);
-    assert.is(e.pidsInUse(), 1);
-    assertIntegrity(e);
-    const second = round(e);
-    assert.equal([second.tasks, second.cssSets, second.cgroups, second.hierarchies], [1, 1, 0, 0]);
-    assert.ok(second.memoryBytes <= first.memoryBytes,
-      `memoryBytes grew: ${first.memoryBytes} -> ${second.memoryBytes}`);
-    assertIntegrity(e);
+    const mem: number[] = [];
+    for (let r = 1; r <= 3; r++) {
+      const s = round(e);
+      assert.equal([s.tasks, s.cssSets, s.cgroups, s.hierarchies], [1, 1, 0, 0], `round ${r}`);
+      assert.is(e.pidsInUse(), 1);
+      assertIntegrity(e);
+      mem.push(s.memoryBytes);
+    }
+    if (kind === 'wasm') {
+      assert.ok(mem[1]! <= mem[0]!, `memoryBytes grew in round 2: ${mem[0]} -> ${mem[1]}`);
+    }
+    assert.ok(mem[2]! <= mem[1]!, `memoryBytes grew in round 3: ${mem[1]} -> ${mem[2]}`);
   });
 }
 
