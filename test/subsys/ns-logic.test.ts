@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nsSubsystem } from '../../src/subsys/ns.ts';
-import { codeOf, fakeTree } from './fake.ts';
+import { codeOf, fakeTree, type FakeTree } from './fake.ts';
 import type { Css } from '../../src/cgroup/defs.ts';
 
 const test = suite('subsys/ns logic');
@@ -11,7 +11,7 @@ const test = suite('subsys/ns logic');
 function setup() {
   const where = new Map<number, Css<null>>();
   const uids = new Map<number, number>();
-  const t = fakeTree(nsSubsystem(), {
+  const t: FakeTree<null> = fakeTree(nsSubsystem(), {
     actor: 10,
     ctx: {
       cssOf: <S>(pid: number) => (where.get(pid) ?? t.root) as unknown as Css<S>,
