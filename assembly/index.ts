@@ -1,0 +1,395 @@
+// The export surface of the cgsim engine: flat numeric functions over linear memory.
+//
+// Everything returns >= 0 or -errno. Lists are written to the IO buffer and their length is
+// returned; JS then reads them at ioPtr() (the buffer may move on any call, so JS asks again).
+// Batch inputs go the other way: JS asks scratch(bytes) for room, writes, then calls.
+// The only caller is src/engine/wasm.ts (WasmEngine); "per op" below means once per call of
+// the Engine method of the same name.
+
+import { EINVAL, ENOENT, ENOMEM, ESRCH, CGF_NOTIFY, CGF_QUEUED, HIER_LIMIT, CPU_LIMIT } from './defs';
+import { BUF_IO, bufEnsure, bufPtr, memBumpTop, memInit } from './mem';
+import { sortInit, sortU32, sortUnique } from './sort';
+import * as T from './task';
+import * as S from './cset';
+import * as C from './cgroup';
+import { checkWhere as checkWhereImpl, engineCheck } from './check';
+
+// @ts-ignore: decorator
+@inline function ioAt(i: u32): usize {
+  return bufPtr(BUF_IO) + (<usize>i << 2);
+}
+
+// ---- setup ----
+
+/** WasmEngine constructor, once per instance: size every table. 0 | -EINVAL | -ENOMEM. */
+export function init(pidMax: u32, maxHierarchies: u32, cpus: u32): i32 {
+  if (pidMax < 2 || pidMax > (1 << 28) || maxHierarchies < 1 || maxHierarchies > HIER_LIMIT || cpus < 1 || cpus > CPU_LIMIT) {
+    return -EINVAL;
+  }
+  memInit();
+  if (!sortInit() || !C.cgroupInit(maxHierarchies, cpus) || !S.csetInit(maxHierarchies)) return -ENOMEM;
+  if (!T.taskInit(pidMax)) return -ENOMEM;
+  if (!bufEnsure(BUF_IO, 4096)) return -ENOMEM;
+  return 0;
+}
+
+/** Batch callers (forkMany/exitMany/attachMany/chargeMany), once per batch: room for `bytes` in the IO buffer; its address, or 0. */
+export function scratch(bytes: u32): usize {
+  return bufEnsure(BUF_IO, bytes);
+}
+
+/** Every list-returning method, once per call: where the IO buffer is now. */
+export function ioPtr(): usize {
+  return bufPtr(BUF_IO);
+}
+
+// ---- tasks ----
+
+/** fork, per op (hot). New pid | -ESRCH | -EAGAIN. */
+function forkImpl(parent: u32, thread: i32): i32 {
+  return T.taskFork(parent, thread != 0);
+}
+export { forkImpl as fork };
+
+/** exit, per op (hot). 0 | -ESRCH | -EPERM. */
+function exitImpl(pid: u32): i32 {
+  return T.taskExit(pid);
+}
+export { exitImpl as exit };
+
+/** forkMany, per batch (hot): the new pids in the IO buffer; count | -ESRCH | -EAGAIN | -EINVAL. */
+export function forkMany(parent: u32, count: i32): i32 {
+  return T.taskForkMany(parent, count);
+}
+
+/** exitMany, per batch (hot): exits the n pids JS wrote to the IO buffer. n | -ESRCH | -EPERM. */
+export function exitMany(n: u32): i32 {
+  return T.taskExitMany(bufPtr(BUF_IO), n);
+}
+
+/** taskState, per op. */
+export function taskState(pid: u32): i32 {
+  return T.taskState(pid);
+}
+
+/** taskTgid, per op. */
+export function taskTgid(pid: u32): i32 {
+  return T.tskIsAllocated(pid) ? <i32>T.tskTgid(pid) : -ESRCH;
+}
+
+/** taskPpid, per op. */
+export function taskPpid(pid: u32): i32 {
+  return T.tskIsAllocated(pid) ? <i32>T.tskPpid(pid) : -ESRCH;
+}
+
+/** taskCset, per op (INIT_CSET for a zombie). */
+export function taskCset(pid: u32): i32 {
+  if (!T.tskIsAllocated(pid)) return -ESRCH;
+  let cset = T.tskCset(pid);
+  return cset ? <i32>cset : 1;
+}
+
+/** taskCgroup, per op (/proc/<pid>/cgroup: once per hierarchy). */
+export function taskCgroup(pid: u32, h: u32): i32 {
+  return T.taskCgroup(pid, h);
+}
+
+/** threadGroup, per op: sorted LIVE members in the IO buffer; count | -ESRCH. */
+export function threadGroup(pid: u32): i32 {
+  if (!T.tskIsAllocated(pid)) return -ESRCH;
+  return T.taskGroupList(T.tskTgid(pid), BUF_IO);
+}
+
+/** pidsInUse, per op. */
+export function pidsInUse(): i32 {
+  return <i32>T.taskNrPids();
+}
+
+// ---- hierarchies ----
+
+/** hierCreate, per mount. slot | -ENOSPC. */
+export function hierCreate(): i32 {
+  return C.hierCreate();
+}
+
+/** hierDestroy, per umount of a childless hierarchy. 0 | -EBUSY | -EINVAL. */
+export function hierDestroy(h: u32): i32 {
+  return C.hierDestroy(h);
+}
+
+/** hierRoot, per op (path walks). root id | -EINVAL. */
+export function hierRoot(h: u32): i32 {
+  return C.hierIsLive(h) ? <i32>C.hierRoot(h) : -EINVAL;
+}
+
+/** hierNrCgroups, per op (/proc/cgroups). count | -EINVAL. */
+export function hierNrCgroups(h: u32): i32 {
+  return C.hierIsLive(h) ? <i32>C.hierNrCgroups(h) : -EINVAL;
+}
+
+// ---- cgroups ----
+
+/** cgroupCreate, per mkdir. id | -ENOENT. */
+export function cgroupCreate(parent: u32): i32 {
+  return C.cgroupCreate(parent);
+}
+
+/** cgroupDestroy, per rmdir. 0 | -EBUSY | -ENOENT. */
+export function cgroupDestroy(cgrp: u32): i32 {
+  return C.cgroupDestroy(cgrp);
+}
+
+/** cgroupParent, per op. parent (0 for a root) | -ENOENT. */
+export function cgroupParent(cgrp: u32): i32 {
+  return C.cgrpIsLive(cgrp) ? <i32>C.cgrpParent(cgrp) : -ENOENT;
+}
+
+/** cgroupHier, per op. slot | -ENOENT. */
+export function cgroupHier(cgrp: u32): i32 {
+  return C.cgrpIsLive(cgrp) ? <i32>C.cgrpHier(cgrp) : -ENOENT;
+}
+
+/** cgroupChildren, per readdir: ids in creation order in the IO buffer; count (0 if unknown). */
+export function cgroupChildren(cgrp: u32): i32 {
+  if (!C.cgrpIsLive(cgrp)) return 0;
+  let n: u32 = 0;
+  for (let k = C.cgrpFirstChild(cgrp); k; k = C.cgrpNextSib(k)) n++;
+  if (!bufEnsure(BUF_IO, <u64>n << 2)) return -ENOMEM;
+  n = 0;
+  for (let k = C.cgrpFirstChild(cgrp); k; k = C.cgrpNextSib(k)) store<u32>(ioAt(n++), k);
+  return <i32>n;
+}
+
+/** cgroupSetNotify, per write of notify_on_release. 0 | -ENOENT. */
+export function cgroupSetNotify(cgrp: u32, on: i32): i32 {
+  return C.cgroupSetNotify(cgrp, on != 0);
+}
+
+/** cgroupNotify, per read. 1 | 0 (0 if unknown). */
+export function cgroupNotify(cgrp: u32): i32 {
+  return C.cgrpIsLive(cgrp) && (C.cgrpFlags(cgrp) & CGF_NOTIFY) != 0 ? 1 : 0;
+}
+
+/** cgroupPopulated, per op. 1 | 0 (0 if unknown). */
+export function cgroupPopulated(cgrp: u32): i32 {
+  return C.cgrpIsLive(cgrp) && C.cgrpIsPopulated(cgrp) ? 1 : 0;
+}
+
+/** dump, per cgroup: 1 when on the release queue. */
+export function cgroupQueued(cgrp: u32): i32 {
+  return C.cgrpIsLive(cgrp) && (C.cgrpFlags(cgrp) & CGF_QUEUED) != 0 ? 1 : 0;
+}
+
+function cgrpTaskCount(cgrp: u32): u32 {
+  let h = C.cgrpHier(cgrp);
+  let n: u32 = 0;
+  for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) n += S.csetNrTasks(cs);
+  return n;
+}
+
+/** cgroupTaskCount, per read of debug.taskcount. Sum of nrTasks over linked csets (0 if unknown). */
+export function cgroupTaskCount(cgrp: u32): i32 {
+  return C.cgrpIsLive(cgrp) ? <i32>cgrpTaskCount(cgrp) : 0;
+}
+
+/** cgroupTasks, per open of tasks / cgroup.procs: sorted pids (or unique tgids) in the IO buffer; count. */
+export function cgroupTasks(cgrp: u32, procs: i32): i32 {
+  if (!C.cgrpIsLive(cgrp)) return 0;
+  let total = cgrpTaskCount(cgrp);
+  let out = bufEnsure(BUF_IO, <u64>total << 2);
+  if (!out) return -ENOMEM;
+  let h = C.cgrpHier(cgrp);
+  let n: u32 = 0;
+  for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) {
+    for (let p = S.csetTaskHead(cs); p; p = T.tskNext(p)) {
+      store<u32>(out + (<usize>(n++) << 2), procs ? T.tskTgid(p) : p);
+    }
+  }
+  if (!sortU32(out, n)) return -ENOMEM;
+  return <i32>(procs ? sortUnique(out, n) : n);
+}
+
+/** cgroupCsets, per op (debug): linked cset ids, sorted, in the IO buffer; count (0 if unknown). */
+export function cgroupCsets(cgrp: u32): i32 {
+  if (!C.cgrpIsLive(cgrp)) return 0;
+  let out = bufEnsure(BUF_IO, <u64>C.cgrpNrCsets(cgrp) << 2);
+  if (!out) return -ENOMEM;
+  let h = C.cgrpHier(cgrp);
+  let n: u32 = 0;
+  for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) store<u32>(out + (<usize>(n++) << 2), cs);
+  if (!sortU32(out, n)) return -ENOMEM;
+  return <i32>n;
+}
+
+/** cssGet, per css reference taken by the Kernel. 0 | -ENOENT. */
+export function cssGet(cgrp: u32): i32 {
+  return C.cssGet(cgrp);
+}
+
+/** cssPut, per css reference dropped. 0 | -ENOENT | -EINVAL. */
+export function cssPut(cgrp: u32): i32 {
+  return C.cssPut(cgrp);
+}
+
+/** cgroupCssRefs, per op. refs | -ENOENT. */
+export function cgroupCssRefs(cgrp: u32): i32 {
+  return C.cgrpIsLive(cgrp) ? <i32>C.cgrpCssRefs(cgrp) : -ENOENT;
+}
+
+// ---- attach ----
+
+/** attach, per write to tasks / cgroup.procs (hot). 0 | -ESRCH | -ENOENT. */
+export function attach(pid: u32, cgrp: u32, group: i32): i32 {
+  return T.taskAttach(pid, cgrp, group != 0);
+}
+
+/** attachMany, per batch (hot): the n pids JS wrote to the IO buffer. n | -ESRCH | -ENOENT. */
+export function attachMany(n: u32, cgrp: u32): i32 {
+  return T.taskAttachMany(bufPtr(BUF_IO), n, cgrp);
+}
+
+// ---- css_sets ----
+
+/** csetRefcount, per op (debug files). refcount | -ENOENT. */
+export function csetRefcount(cset: u32): i32 {
+  return S.csetIsLive(cset) ? <i32>S.csetRefcount(cset) : -ENOENT;
+}
+
+/** csetNrTasks, per op. nrTasks | -ENOENT. */
+export function csetNrTasks(cset: u32): i32 {
+  return S.csetIsLive(cset) ? <i32>S.csetNrTasks(cset) : -ENOENT;
+}
+
+/** csetCgroups, per op: the vector (maxHierarchies ids) in the IO buffer; count | -ENOENT. */
+export function csetCgroups(cset: u32): i32 {
+  if (!S.csetIsLive(cset)) return -ENOENT;
+  let maxH = C.hierMaxSlots();
+  if (!bufEnsure(BUF_IO, <u64>maxH << 2)) return -ENOMEM;
+  for (let h: u32 = 0; h < maxH; h++) store<u32>(ioAt(h), S.csetCgrp(cset, h));
+  return <i32>maxH;
+}
+
+/** csetTasks, per op: sorted LIVE pids in the IO buffer; count (0 if unknown). */
+export function csetTasks(cset: u32): i32 {
+  if (!S.csetIsLive(cset)) return 0;
+  let out = bufEnsure(BUF_IO, <u64>S.csetNrTasks(cset) << 2);
+  if (!out) return -ENOMEM;
+  let n: u32 = 0;
+  for (let p = S.csetTaskHead(cset); p; p = T.tskNext(p)) store<u32>(out + (<usize>(n++) << 2), p);
+  if (!sortU32(out, n)) return -ENOMEM;
+  return <i32>n;
+}
+
+// ---- release queue ----
+
+/** releasePop, after every Kernel operation until it returns 0. */
+export function releasePop(): i32 {
+  return <i32>C.releasePop();
+}
+
+/** dump: the queue, oldest first, in the IO buffer; count. */
+export function releaseQueue(): i32 {
+  let n: u32 = 0;
+  for (let c = C.releaseQueueHead(); c; c = C.cgrpQueueNext(c)) n++;
+  if (!bufEnsure(BUF_IO, <u64>n << 2)) return -ENOMEM;
+  n = 0;
+  for (let c = C.releaseQueueHead(); c; c = C.cgrpQueueNext(c)) store<u32>(ioAt(n++), c);
+  return <i32>n;
+}
+
+// ---- cpuacct ----
+
+// @ts-ignore: decorator
+@inline function nsIsValid(ns: f64): bool {
+  return ns >= 0 && ns < 9007199254740992.0 && Math.floor(ns) == ns;
+}
+
+/** Validate a charge's shared arguments: 0 | -EINVAL. */
+function chargeArgsCheck(cpu: u32, mode: u32, h: i32): i32 {
+  if (!C.cpuacctValidCpuMode(cpu, mode)) return -EINVAL;
+  if (h != -1 && !C.hierIsLive(<u32>h)) return -EINVAL;
+  return 0;
+}
+
+// @ts-ignore: decorator
+@inline function chargeTarget(pid: u32, h: i32): u32 {
+  return h < 0 ? 0 : <u32>T.taskCgroup(pid, <u32>h);
+}
+
+/** charge, per op (hot). 0 | -EINVAL (arguments first) | -ESRCH. */
+export function charge(pid: u32, ns: f64, cpu: u32, mode: u32, h: i32): i32 {
+  let err = chargeArgsCheck(cpu, mode, h);
+  if (err) return err;
+  if (!nsIsValid(ns)) return -EINVAL;
+  if (!T.tskIsAllocated(pid)) return -ESRCH;
+  C.cpuacctCharge(chargeTarget(pid, h), <u64>ns, cpu, mode);
+  return 0;
+}
+
+/**
+ * chargeMany, per batch (hot). The IO buffer holds n f64 ns, then n i32 pids (JS lays it out
+ * with scratch(n * 12)). All validated first: the shared arguments, then each (ns, pid) in
+ * order. n | -EINVAL | -ESRCH.
+ */
+export function chargeMany(n: u32, cpu: u32, mode: u32, h: i32): i32 {
+  let err = chargeArgsCheck(cpu, mode, h);
+  if (err) return err;
+  let nsBase = bufPtr(BUF_IO);
+  let pidBase = nsBase + (<usize>n << 3);
+  for (let i: u32 = 0; i < n; i++) {
+    if (!nsIsValid(load<f64>(nsBase + (<usize>i << 3)))) return -EINVAL;
+    if (!T.tskIsAllocated(load<u32>(pidBase + (<usize>i << 2)))) return -ESRCH;
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    let pid = load<u32>(pidBase + (<usize>i << 2));
+    C.cpuacctCharge(chargeTarget(pid, h), <u64>load<f64>(nsBase + (<usize>i << 3)), cpu, mode);
+  }
+  return <i32>n;
+}
+
+/** cpuacctUsage, per read of a cpuacct file. The u64 counter (as i64), or -1 when invalid. */
+export function cpuacctUsage(cgrp: u32, cpu: u32, mode: u32): i64 {
+  return C.cpuacctUsage(cgrp, cpu, mode);
+}
+
+/** cpuacctUsage, only when the counter read -1: 1 when (cgrp, cpu, mode) is valid (the counter is 2^64-1). */
+export function cpuacctValid(cgrp: u32, cpu: u32, mode: u32): i32 {
+  return C.cpuacctIsLive(cgrp) && C.cpuacctValidCpuMode(cpu, mode) ? 1 : 0;
+}
+
+/** cpuacctReset, per write of 0 to cpuacct.usage. 0 | -ENOENT. */
+export function cpuacctReset(cgrp: u32): i32 {
+  return C.cpuacctReset(cgrp);
+}
+
+/** cpuacctMove, per bind/unbind of cpuacct. 0 | -ENOENT. */
+export function cpuacctMove(from: u32, to: u32): i32 {
+  return C.cpuacctMove(from, to);
+}
+
+// ---- whole state ----
+
+/** stats, per op: LIVE tasks. */
+export function statTasks(): i32 { return <i32>T.taskNrLive(); }
+/** stats, per op: live csets. */
+export function statCsets(): i32 { return <i32>S.csetLiveCount(); }
+/** stats, per op: live cgroups. */
+export function statCgroups(): i32 { return <i32>C.cgroupLiveCount(); }
+/** stats, per op: live hierarchies. */
+export function statHierarchies(): i32 { return <i32>C.hierCount(); }
+/** stats/tests: the allocator's bump pointer (bytes of linear memory handed out). */
+export function statBumpTop(): usize { return memBumpTop(); }
+
+/** dump: the pid search cursor. */
+export function cursor(): i32 { return <i32>T.taskCursor(); }
+/** dump: (pid, tgid, ppid, cset, state) for every allocated pid, ascending, in the IO buffer; count. */
+export function taskDump(): i32 { return T.taskDump(); }
+/** dump: highest cset id ever used (ids above are not live). */
+export function csetHighId(): i32 { return <i32>S.csetHighId(); }
+/** dump: highest cgroup id ever used. */
+export function cgroupHighId(): i32 { return <i32>C.cgroupHighId(); }
+
+/** selfCheck, per call: 0 when consistent, else a CHK_* code (defs.ts) and checkWhere(). */
+export function selfCheck(): i32 { return engineCheck(); }
+/** selfCheck after a failure: the pid/cset/cgroup id at fault. */
+export function checkWhere(): i32 { return <i32>checkWhereImpl(); }
