@@ -2,7 +2,8 @@
  * The reference engine: the cgroup v1 model of `types.ts` in plain TypeScript.
  *
  * It is written the way one would without WebAssembly: tasks, css_sets and cgroups are
- * objects, found through `Map`s, with `Set`s for every list. It serves as the oracle of the
+ * objects, found through `Map`s (tasks through an array indexed by pid), with `Set`s for
+ * every list. It serves as the oracle of the
  * differential tests (the wasm engine must agree with it on every call, every id and the
  * release-queue order) and as the "plain TypeScript" baseline of the benchmarks, so it aims
  * at clear and correct rather than clever; fork, exit and attach are still O(1) expected.
@@ -27,9 +28,14 @@
  * measurement: V8 gives no per-object accounting, and a deterministic figure lets tests
  * check that a workload returns to its starting footprint.
  *
- * Where types.ts leaves the order of two error checks open, arguments are validated before
- * the objects they name are looked up (as Linux syscalls do), in parameter order: e.g.
- * attach checks the cgroup (the tasks file must exist) before the pid.
+ * Where types.ts leaves the order of two error checks open, plain arguments are validated
+ * before the task they name is looked up, as Linux syscalls do:
+ *   attach, attachMany  ENOENT (cgroup; its tasks file must exist to be written) before ESRCH;
+ *   taskCgroup          EINVAL (slot) before ESRCH;
+ *   charge              EINVAL (cpu, mode, slot, ns) before ESRCH; chargeMany checks cpu, mode,
+ *                       slot and lengths, then each (ns, pid) pair in array order;
+ *   forkMany            EINVAL (count) before ESRCH (parent) before EAGAIN;
+ *   exitMany            the first offending pid in array order (1: EPERM, else ESRCH).
  */
 
 import { ERRNO } from '../errors.ts';
@@ -55,7 +61,7 @@ const ENOSPC = -ERRNO.ENOSPC;
 /** Bytes charged per object by the memoryBytes estimate (V8 object + its Map/Set entries). */
 const SIZE = {
   base: 4096, // the engine object, empty maps, the unbound root counters
-  task: 120, // Task object (7 fields) + tasks Map entry + cset task-Set entry
+  task: 120, // Task object (7 fields) + cset task-Set entry
   cset: 160, // Cset object + tasks Set + two Map entries + key string (plus slots below)
   csetSlot: 16, // one slot of the cgroup vector (array element + key characters)
   cgroup: 240, // Cgroup object + children/csets Sets + Map entry (plus counters below)
@@ -697,14 +703,15 @@ export class ReferenceEngine implements Engine {
   cgroupTasks(id: number, procs: boolean): Int32Array {
     const cgrp = this.cgroups.get(id);
     if (cgrp === undefined) return new Int32Array(0);
-    const ids = procs ? new Set<number>() : [];
-    for (const cset of cgrp.csets) {
-      for (const tsk of cset.tasks) {
-        if (procs) (ids as Set<number>).add(tsk.leader.pid);
-        else (ids as number[]).push(tsk.pid);
-      }
+    if (!procs) {
+      const pids: number[] = [];
+      for (const cset of cgrp.csets) for (const tsk of cset.tasks) pids.push(tsk.pid);
+      return sortedInt32(pids);
     }
-    return sortedInt32(ids);
+    // cgroup.procs: each thread group once, by its tgid
+    const tgids = new Set<number>();
+    for (const cset of cgrp.csets) for (const tsk of cset.tasks) tgids.add(tsk.leader.pid);
+    return sortedInt32(tgids);
   }
 
   cgroupCsets(id: number): Int32Array {
