@@ -5,10 +5,12 @@
  */
 
 import { createReferenceEngine } from './reference.ts';
+import { createWasmEngine } from './wasm.ts';
 import type { Engine, EngineKind, EngineOptions } from './types.ts';
 
 export * from './types.ts';
 export { ReferenceEngine, createReferenceEngine } from './reference.ts';
+export { WasmEngine, createWasmEngine } from './wasm.ts';
 
 /** Linux defaults: PID_MAX_LIMIT, 16 hierarchy slots, one CPU. */
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
@@ -33,7 +35,7 @@ export function createEngine(kind: EngineKind, opts: Partial<EngineOptions> = {}
     case 'reference':
       return createReferenceEngine(full);
     case 'wasm':
-      throw new Error('the wasm engine (src/engine/wasm.ts) is not available yet');
+      return createWasmEngine(full);
     default:
       throw new RangeError(`unknown engine kind '${String(kind)}'`);
   }
