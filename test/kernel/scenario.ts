@@ -1,0 +1,356 @@
+/**
+ * Kernel-recorded scenarios: the format, the builder DSL, template expansion and the output
+ * normalization shared by the live recorder (record.ts / live.ts) and the simulator replay
+ * (replay.test.ts / sim.ts). See README.md beside this file.
+ *
+ * A scenario is a list of steps. Strings in steps are templates:
+ *   $M1, $M2 ...     mount points ('m1' → a temp dir on the kernel, /cg/m1 in the simulator)
+ *   $H1, $H2 ...     hierarchy names (unique per recording on the kernel)
+ *   $L1 ...          a hierarchy name of exactly 63 characters (the maximum)
+ *   $AGENT, $AGENT2  release agent paths (on the kernel: scripts that log their argv)
+ *   $self, $init, $p1, $p1.t1, $u1 ...  task ids (a letter and digits, '.tN' for threads);
+ *                    `$p1:x` is the pid in hex (0x...),
+ *                    `$p1:o` in octal (0...)
+ *   $(c*N)           the character c repeated N times
+ * Outputs are normalized back to the same placeholders, so a fixture is identical whatever
+ * pids, hierarchy ids or temp paths the recording machine used.
+ */
+
+/** A task acting for a step: 'self' (default), 'p1', 'p1.t1', 'u1', ... */
+export type Actor = string;
+
+export type Step =
+  | { op: 'mount'; at: string; opts: string; remount?: boolean }
+  | { op: 'umount'; at: string }
+  | { op: 'mkdir'; path: string; mode?: string; as?: Actor }
+  | { op: 'rmdir'; path: string; as?: Actor }
+  | { op: 'rename'; from: string; to: string; as?: Actor }
+  | { op: 'unlink'; path: string; as?: Actor }
+  | { op: 'create'; path: string; as?: Actor }
+  | { op: 'write'; path: string; data: string; as?: Actor }
+  | { op: 'read'; path: string; as?: Actor }
+  | { op: 'readdir'; path: string; as?: Actor }
+  | { op: 'stat'; path: string; as?: Actor }
+  | { op: 'chmod'; path: string; mode: string; as?: Actor }
+  | { op: 'chown'; path: string; uid: number; gid: number; as?: Actor }
+  | { op: 'spawn'; task: string; parent?: Actor; uid?: number; gid?: number }
+  | { op: 'thread'; task: string }
+  | { op: 'kill'; task: string }
+  | { op: 'open'; fd: string; path: string; flags: 'r' | 'w'; as?: Actor }
+  | { op: 'fdread'; fd: string }
+  | { op: 'fdwrite'; fd: string; data: string }
+  | { op: 'close'; fd: string }
+  | { op: 'releases' }
+  | { op: 'settle' };
+
+export type Op = Step['op'];
+
+/** The result of one step, as stored in a fixture. */
+export type Outcome = { ok: unknown } | { error: string };
+
+export interface StatResult {
+  type: 'dir' | 'file' | 'other';
+  mode: string; // permission bits, 4 octal digits
+  uid: number;
+  gid: number;
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** Rules covered, as semantics.md section references plus a few words. */
+  covers: string[];
+  steps: Step[];
+}
+
+export interface RecordedStep {
+  step: Step;
+  expect: Outcome;
+}
+
+export interface Fixture {
+  name: string;
+  title: string;
+  covers: string[];
+  recordedOn: string; // kernel release
+  steps: RecordedStep[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Builder DSL
+
+type AsOpt = { as?: Actor };
+
+/** Builds the steps of one scenario; every method appends a step. */
+export class ScenarioBuilder {
+  readonly steps: Step[] = [];
+
+  private push(step: Step, as?: Actor): this {
+    if (as !== undefined && as !== 'self') (step as { as?: Actor }).as = as;
+    this.steps.push(step);
+    return this;
+  }
+
+  mount(at: string, opts: string): this {
+    return this.push({ op: 'mount', at, opts });
+  }
+  remount(at: string, opts: string): this {
+    return this.push({ op: 'mount', at, opts, remount: true });
+  }
+  umount(at: string): this {
+    return this.push({ op: 'umount', at });
+  }
+  mkdir(path: string, o: AsOpt & { mode?: string } = {}): this {
+    const step: Step = { op: 'mkdir', path };
+    if (o.mode !== undefined) step.mode = o.mode;
+    return this.push(step, o.as);
+  }
+  rmdir(path: string, o: AsOpt = {}): this {
+    return this.push({ op: 'rmdir', path }, o.as);
+  }
+  rename(from: string, to: string, o: AsOpt = {}): this {
+    return this.push({ op: 'rename', from, to }, o.as);
+  }
+  unlink(path: string, o: AsOpt = {}): this {
+    return this.push({ op: 'unlink', path }, o.as);
+  }
+  create(path: string, o: AsOpt = {}): this {
+    return this.push({ op: 'create', path }, o.as);
+  }
+  write(path: string, data: string, o: AsOpt = {}): this {
+    return this.push({ op: 'write', path, data }, o.as);
+  }
+  read(path: string, o: AsOpt = {}): this {
+    return this.push({ op: 'read', path }, o.as);
+  }
+  readdir(path: string, o: AsOpt = {}): this {
+    return this.push({ op: 'readdir', path }, o.as);
+  }
+  stat(path: string, o: AsOpt = {}): this {
+    return this.push({ op: 'stat', path }, o.as);
+  }
+  chmod(path: string, mode: string, o: AsOpt = {}): this {
+    return this.push({ op: 'chmod', path, mode }, o.as);
+  }
+  chown(path: string, uid: number, gid: number, o: AsOpt = {}): this {
+    return this.push({ op: 'chown', path, uid, gid }, o.as);
+  }
+  /** A new process (a copy of `parent`, default self), optionally with other credentials. */
+  spawn(task: string, o: { parent?: Actor; uid?: number; gid?: number } = {}): this {
+    const step: Step = { op: 'spawn', task };
+    if (o.parent !== undefined && o.parent !== 'self') step.parent = o.parent;
+    if (o.uid !== undefined) step.uid = o.uid;
+    if (o.gid !== undefined) step.gid = o.gid;
+    return this.push(step);
+  }
+  /** A new thread 'p1.tN' in process p1. */
+  thread(task: string): this {
+    return this.push({ op: 'thread', task });
+  }
+  /** SIGKILL a process (all its threads) and reap it; for 'p1.tN' the thread exits. */
+  kill(task: string): this {
+    return this.push({ op: 'kill', task });
+  }
+  open(fd: string, path: string, flags: 'r' | 'w', o: AsOpt = {}): this {
+    return this.push({ op: 'open', fd, path, flags }, o.as);
+  }
+  fdread(fd: string): this {
+    return this.push({ op: 'fdread', fd });
+  }
+  fdwrite(fd: string, data: string): this {
+    return this.push({ op: 'fdwrite', fd, data });
+  }
+  close(fd: string): this {
+    return this.push({ op: 'close', fd });
+  }
+  /** The release-agent invocations since the previous `releases` step (sorted). */
+  releases(): this {
+    return this.push({ op: 'releases' });
+  }
+  /**
+   * Let the kernel finish deferred work (300 ms on the kernel, nothing in the simulator): a
+   * removed cgroup stays on its parent's children list until an RCU-deferred release, and
+   * until then the root counts as having children (remount EBUSY, umount keeps it alive).
+   */
+  settle(): this {
+    return this.push({ op: 'settle' });
+  }
+  /** Move task(s) into a cgroup dir by writing each id to its tasks file (as self). */
+  move(dir: string, ...tasks: string[]): this {
+    for (const t of tasks) this.write(`${dir}/tasks`, `$${t}`);
+    return this;
+  }
+}
+
+export function scenario(
+  name: string,
+  title: string,
+  covers: string[],
+  build: (s: ScenarioBuilder) => void,
+): Scenario {
+  const b = new ScenarioBuilder();
+  build(b);
+  return { name, title, covers, steps: b.steps };
+}
+
+// ---------------------------------------------------------------------------------------
+// Templates
+
+/** What a runner knows to expand templates and to normalize outputs. */
+export interface Env {
+  /** Real value of a resource placeholder: 'M1' → mount path, 'H1'/'L1' → name, 'AGENT' → path. */
+  resource(key: string): string;
+  /** Pid of a named task, also after it died (for writing stale pids); undefined if never seen. */
+  pidOf(task: string): number | undefined;
+  /** Names of the live tasks by pid, for normalizing listings (pid 1 is 'init'). */
+  liveNames(): Map<number, string>;
+  /** The resource placeholders this scenario uses, with their real values. */
+  resources(): Array<[key: string, value: string]>;
+}
+
+const FILL = /\$\((.)\*(\d+)\)/g;
+const TOKEN = /\$(M\d+|H\d+|L\d+|AGENT\d*|self|init|[a-z]\d+(?:\.t\d+)?)(?::([xo]))?/g;
+
+export function isResourceKey(key: string): boolean {
+  return /^[A-Z]/.test(key);
+}
+
+/** Expand a template string. Throws on an unknown task. */
+export function expand(template: string, env: Env): string {
+  const filled = template.replace(FILL, (_m, c: string, n: string) => c.repeat(Number(n)));
+  return filled.replace(TOKEN, (_m, key: string, radix?: string) => {
+    if (isResourceKey(key)) return env.resource(key);
+    const pid = env.pidOf(key);
+    if (pid === undefined) throw new Error(`unknown task $${key}`);
+    if (radix === 'x') return `0x${pid.toString(16)}`;
+    if (radix === 'o') return `0${pid.toString(8)}`;
+    return String(pid);
+  });
+}
+
+/** Every resource placeholder a scenario mentions (M1, H1, L1, AGENT, ...). */
+export function resourceKeys(sc: { steps: Step[] }): string[] {
+  const keys = new Set<string>();
+  for (const step of sc.steps) {
+    for (const v of Object.values(step)) {
+      if (typeof v !== 'string') continue;
+      for (const m of v.matchAll(TOKEN)) if (m[1] !== undefined && isResourceKey(m[1])) keys.add(m[1]);
+    }
+  }
+  return [...keys].sort();
+}
+
+// ---------------------------------------------------------------------------------------
+// Normalization (identical on both sides)
+
+/** Runs of 32 or more equal characters become $(c*N), so fixtures stay short. */
+export function compress(s: string): string {
+  return s.replace(/([^$()*\n])\1{31,}/g, (m, c: string) => `$(${c}*${m.length})`);
+}
+
+/** Replace every real resource value by its placeholder, longest values first. */
+export function substitute(s: string, env: Env): string {
+  const pairs = env.resources().sort((a, b) => b[1].length - a[1].length);
+  for (const [key, value] of pairs) if (value !== '') s = s.split(value).join(`$${key}`);
+  return s;
+}
+
+function pidList(text: string, env: Env): string {
+  const names = env.liveNames();
+  let out = '';
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const name = names.get(Number(line));
+    if (name !== undefined) out += `$${name}\n`;
+  }
+  return out;
+}
+
+/** Lines `ID:controllers:path` of the scenario's own hierarchies, id → $H<n>. */
+function procCgroup(text: string, env: Env): string {
+  const ours = new Map<string, string>();
+  for (const [key, value] of env.resources()) if (/^[HL]\d+$/.test(key)) ours.set(value, key);
+  let out = '';
+  for (const line of text.split('\n')) {
+    const m = /^(\d+):([^:]*):(.*)$/.exec(line);
+    if (!m) continue;
+    const names = (m[2] ?? '').split(',').filter((c) => c.startsWith('name='));
+    const key = names.map((c) => ours.get(c.slice(5))).find((k) => k !== undefined);
+    if (key === undefined) continue;
+    out += substitute(`$${key}:${m[2]}:${m[3]}`, env) + '\n';
+  }
+  return out;
+}
+
+/** /proc/mounts lines whose mount point is one of the scenario's. */
+function procMounts(text: string, env: Env): string {
+  const points = new Set(env.resources().filter(([k]) => /^M\d+$/.test(k)).map(([, v]) => v));
+  let out = '';
+  for (const line of text.split('\n')) {
+    const fields = line.split(' ');
+    if (fields[1] !== undefined && points.has(fields[1])) out += substitute(line, env) + '\n';
+  }
+  return out;
+}
+
+/** Normalize the text read from `pathTemplate` (the unexpanded step path). */
+export function normalizeText(pathTemplate: string, text: string, env: Env): string {
+  let out: string;
+  if (/(^|\/)(tasks|cgroup\.procs)$/.test(pathTemplate)) out = pidList(text, env);
+  else if (/^\/proc\/[^/]+(\/task\/[^/]+)?\/cgroup$/.test(pathTemplate)) out = procCgroup(text, env);
+  else if (pathTemplate === '/proc/mounts') out = procMounts(text, env);
+  else out = substitute(text, env);
+  return compress(out);
+}
+
+export function normalizeNames(names: string[], env: Env): string[] {
+  return names.map((n) => compress(substitute(n, env))).sort();
+}
+
+export function normalizeStat(mode: number, uid: number, gid: number): StatResult {
+  const fmt = mode & 0o170000;
+  const type = fmt === 0o040000 ? 'dir' : fmt === 0o100000 ? 'file' : 'other';
+  return { type, mode: (mode & 0o7777).toString(8).padStart(4, '0'), uid, gid };
+}
+
+/** `releases` lines: '$AGENT /path', sorted. */
+export function normalizeReleases(lines: string[]): string[] {
+  return [...lines].sort();
+}
+
+/** The placeholder values the simulator uses (the kernel side makes unique ones). */
+export function simResource(key: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^M(\d+)$/.exec(key))) return `/cg/m${m[1]}`;
+  if ((m = /^H(\d+)$/.exec(key))) return `cgsim_h${m[1]}`;
+  if ((m = /^L(\d+)$/.exec(key))) return `cgsim_long${m[1]}_`.padEnd(63, 'x');
+  if ((m = /^AGENT(\d*)$/.exec(key))) return `/sbin/cgsim-agent${m[1] ?? ''}`;
+  throw new Error(`unknown placeholder $${key}`);
+}
+
+/** Step description for messages: 'step 7 write $M1/a/tasks "abc"'. */
+export function describe(index: number, step: Step): string {
+  const parts: string[] = [`step ${index}`, step.op];
+  const s = step as Record<string, unknown>;
+  for (const k of ['at', 'path', 'from', 'to', 'task', 'fd', 'opts', 'mode', 'uid', 'gid']) {
+    if (s[k] !== undefined) parts.push(String(s[k]));
+  }
+  if (typeof s.data === 'string') parts.push(JSON.stringify(compress(s.data)));
+  if (s.remount) parts.push('(remount)');
+  if (s.as !== undefined) parts.push(`as ${String(s.as)}`);
+  if (s.parent !== undefined) parts.push(`from ${String(s.parent)}`);
+  return parts.join(' ');
+}
+
+/** Compare two outcomes as JSON (order of object keys normalized). */
+export function sameOutcome(a: Outcome, b: Outcome): boolean {
+  return canonical(a) === canonical(b);
+}
+
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : 1)))
+      : x,
+  );
+}
