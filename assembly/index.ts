@@ -192,7 +192,11 @@ export function cgroupTaskCount(cgrp: u32): i32 {
   return C.cgrpIsLive(cgrp) ? <i32>cgrpTaskCount(cgrp) : 0;
 }
 
-/** cgroupTasks, per open of tasks / cgroup.procs: sorted pids (or unique tgids) in the IO buffer; count. */
+/**
+ * cgroupTasks, per open of tasks / cgroup.procs: sorted pids (or unique tgids) in the IO
+ * buffer; count. A cgroup holding a large share of all pids is listed by one scan of the task
+ * table (already in pid order) instead of walking its csets and sorting.
+ */
 export function cgroupTasks(cgrp: u32, procs: i32): i32 {
   if (!C.cgrpIsLive(cgrp)) return 0;
   let total = cgrpTaskCount(cgrp);
@@ -200,9 +204,24 @@ export function cgroupTasks(cgrp: u32, procs: i32): i32 {
   if (!out) return -ENOMEM;
   let h = C.cgrpHier(cgrp);
   let n: u32 = 0;
-  for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) {
-    for (let p = S.csetTaskHead(cs); p; p = T.tskNext(p)) {
-      store<u32>(out + (<usize>(n++) << 2), procs ? T.tskTgid(p) : p);
+  let high = T.taskPidHigh();
+  if (total >= 64 && total >= (high >> 4)) {
+    let lastCset: u32 = 0;
+    let lastIn = false;
+    for (let p: u32 = 1; p < high && n < total; p++) {
+      let cs = T.tskCset(p);
+      if (!cs) continue;
+      if (cs != lastCset) {
+        lastCset = cs;
+        lastIn = S.csetCgrp(cs, h) == cgrp;
+      }
+      if (lastIn) store<u32>(out + (<usize>(n++) << 2), procs ? T.tskTgid(p) : p);
+    }
+  } else {
+    for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) {
+      for (let p = S.csetTaskHead(cs); p; p = T.tskNext(p)) {
+        store<u32>(out + (<usize>(n++) << 2), procs ? T.tskTgid(p) : p);
+      }
     }
   }
   if (!sortU32(out, n)) return -ENOMEM;

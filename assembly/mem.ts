@@ -54,7 +54,8 @@ export function memEnsure(end: u64): bool {
 function memBump(size: u64): usize {
   let start = alignUp(<u64>bump, <u64>ALIGN);
   let end = start + size;
-  if (!memEnsure(end)) return 0;
+  // addresses are u32: the last byte of the 4 GiB space stays unused so `bump` never wraps
+  if (end >= (<u64>1 << 32) || !memEnsure(end)) return 0;
   bump = <usize>end;
   return <usize>start;
 }

@@ -38,10 +38,43 @@ function insertionSort(ptr: usize, n: u32): void {
   }
 }
 
+/** 1 if the list is ascending, -1 if strictly descending, 0 otherwise. */
+function sortOrder(ptr: usize, n: u32): i32 {
+  let up = true;
+  let down = true;
+  let prev = load<u32>(ptr);
+  for (let i: u32 = 1; i < n && (up || down); i++) {
+    let k = load<u32>(at(ptr, i));
+    if (k < prev) up = false;
+    if (k >= prev) down = false;
+    prev = k;
+  }
+  return up ? 1 : down ? -1 : 0;
+}
+
+function reverse(ptr: usize, n: u32): void {
+  let i: u32 = 0;
+  let j = n - 1;
+  while (i < j) {
+    let a = load<u32>(at(ptr, i));
+    store<u32>(at(ptr, i), load<u32>(at(ptr, j)));
+    store<u32>(at(ptr, j), a);
+    i++;
+    j--;
+  }
+}
+
 /** Sort n u32 at ptr ascending. false when out of memory. */
 export function sortU32(ptr: usize, n: u32): bool {
   if (n < SMALL) {
     insertionSort(ptr, n);
+    return true;
+  }
+  // task lists are built by head insertion: already sorted, or reversed, is common
+  let order = sortOrder(ptr, n);
+  if (order > 0) return true;
+  if (order < 0) {
+    reverse(ptr, n);
     return true;
   }
   let tmp = bufEnsure(BUF_SORT, <u64>n << 2);
