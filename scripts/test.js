@@ -31,7 +31,9 @@ const num = (label) => Number((r.stdout ?? '').match(new RegExp(`${label}:\\s+(\
 const total = num('Total');
 const passed = num('Passed');
 const skipped = num('Skipped');
-let failed = Math.max(0, total - passed - skipped);
+// uvu's Total/Skipped can hide failures; count the FAIL blocks it prints as well.
+const failBlocks = ((r.stdout ?? '').match(/^\s+FAIL\s/gm) ?? []).length;
+let failed = Math.max(0, total - passed - skipped, failBlocks);
 if (r.status !== 0 && failed === 0) failed = 1; // a crash while loading a test file
 if (total === 0 && failed === 0) failed = 1; // no tests ran: that is a failure
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -666,11 +666,16 @@ export class Kernel implements FsBackend {
     const view = this.procView();
     const dirInode = newInode(0o555, 0, 0);
     const file = (render: () => string): ProcNode => ({ kind: 'file', render, inode: newInode(0o444, 0, 0) });
-    if (rel.length === 0) return { kind: 'dir', list: () => ['cgroups', 'mounts', 'self'], inode: dirInode };
+    if (rel.length === 0) return { kind: 'dir', list: () => ['cgroups', 'mounts', 'self', 'thread-self'], inode: dirInode };
     const [head, ...rest] = rel;
     if (rest.length === 0 && head === 'cgroups') return file(() => procCgroups(view));
     if (rest.length === 0 && head === 'mounts') return file(() => procMounts(view));
-    const pid = head === 'self' ? actor : /^[1-9][0-9]*$/.test(head!) ? Number(head) : -1;
+    // /proc/self is the acting task's process (its thread-group leader); thread-self is the thread.
+    if (head === 'thread-self') {
+      if (this.engine.taskState(actor) === TASK_FREE) return undefined;
+      return this.procPid(view, actor, rest, true);
+    }
+    const pid = head === 'self' ? this.engine.taskTgid(actor) : /^[1-9][0-9]*$/.test(head!) ? Number(head) : -1;
     if (pid <= 0 || this.engine.taskState(pid) === TASK_FREE) return undefined;
     return this.procPid(view, pid, rest, false);
   }

@@ -63,7 +63,7 @@ export function parseMountOptions(data: string, subsystems: readonly string[]): 
       case 'favordynmods': if (value !== null) throw fail(); o.favorDynmods = true; continue;
       case 'nofavordynmods': if (value !== null) throw fail(); o.favorDynmods = false; continue;
       case 'release_agent':
-        if (value === null) throw fail();
+        if (value === null || value === '') throw fail(); // a string parameter cannot be empty
         if (o.releaseAgent !== null) throw fail(); // "release_agent respecified"
         o.releaseAgent = value;
         continue;

@@ -362,7 +362,9 @@ export class CgroupFs {
     this.mayAccess(srcParent.inode, MAY_WRITE | MAY_EXEC, 'rename', o);
     this.mayAccess(parent.cgrp.inode, MAY_WRITE | MAY_EXEC, 'rename', n);
     const target = parent.cgrp.childMap.get(dst.name) ?? parent.hier.fileOf(parent.cgrp, dst.name);
-    if (src.kind === 'cgdir' && target !== undefined && !('childMap' in target)) throw err('ENOTDIR');
+    // The VFS compares the types of source and an existing target first.
+    if (target !== undefined && src.kind === 'cgdir' && !('childMap' in target)) throw err('ENOTDIR');
+    if (target !== undefined && src.kind === 'cgfile' && 'childMap' in target) throw err('EISDIR');
     if (src.kind === 'cgfile') throw err('ENOTDIR'); // cgroupfs renames only directories
     if (src.cgrp.parent !== parent.cgrp) throw err('EIO');
     if (dst.name.includes('\n')) throw err('EINVAL');
