@@ -108,20 +108,15 @@ def run(c):
             os.waitpid(pid, 0)
         elif op == 'thread':
             q, r = queue.Queue(), queue.Queue()
-            def body():
-                r.put(threading.get_native_id())
-                while True:
-                    cmd = q.get()
-                    if cmd is None:
-                        return
-                    r.put(run(cmd))
-            t = threading.Thread(target=body, daemon=True)
+            t = threading.Thread(target=thread_body, args=(q, r), daemon=True)
             t.start()
             tid = r.get()
             THREADS[tid] = (t, q, r)
             return {'ok': tid}
         elif op == 'thread_exit':
             tid = c['thread']
+            if tid == threading.get_native_id():
+                return {'err': 'BADOP'}
             t, q, r = THREADS.pop(tid)
             q.put(None)
             t.join()
@@ -138,13 +133,55 @@ def run(c):
     except OSError as e:
         return err(e.errno)
 
+def thread_body(q, r):
+    r.put(threading.get_native_id())
+    while True:
+        cmd = q.get()
+        if cmd is None:
+            return
+        if isinstance(cmd, tuple):
+            # ('serve', id): the leader is exiting alone; take over the socket once it is a zombie
+            status = '/proc/%d/task/%d/status' % (os.getpid(), os.getpid())
+            for _ in range(5000):
+                try:
+                    with open(status) as f:
+                        if any(l.startswith('State:') and ('Z' in l or 'X' in l) for l in f):
+                            break
+                except OSError:
+                    break
+                time.sleep(0.001)
+            serve({'id': cmd[1], 'ok': None})
+            return
+        r.put(run(cmd))
+
 def dispatch(c):
     tid = c.get('tid')
-    if tid is not None and tid != os.getpid():
+    if tid is not None and tid != threading.get_native_id():
         t, q, r = THREADS[tid]
         q.put(c)
         return r.get()
     return run(c)
+
+SYS_EXIT = {'x86_64': 60, 'aarch64': 93, 'riscv64': 93, 'i686': 1, 'armv7l': 1}.get(os.uname().machine, 60)
+
+def serve(first=None):
+    if first is not None:
+        send(first)
+    for line in rf:
+        c = json.loads(line)
+        if c['op'] == 'exit':
+            break
+        if c['op'] == 'leader_exit':
+            if threading.get_native_id() != os.getpid() or not THREADS:
+                send({'id': c['id'], 'err': 'BADOP'})
+                continue
+            # hand the socket to the oldest thread, then exit the main thread alone
+            THREADS[min(THREADS)][1].put(('serve', c['id']))
+            libc.syscall(SYS_EXIT, 0)
+        res = dispatch(c)
+        res['id'] = c['id']
+        send(res)
+    os._exit(0)
 
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(SOCK)
@@ -152,12 +189,5 @@ rf = s.makefile('r', encoding='latin-1', newline='\n')
 def send(o):
     s.sendall((json.dumps(o) + '\n').encode('latin-1'))
 send({'hello': NAME, 'pid': os.getpid()})
-for line in rf:
-    c = json.loads(line)
-    if c['op'] == 'exit':
-        break
-    res = dispatch(c)
-    res['id'] = c['id']
-    send(res)
-os._exit(0)
+serve()
 `;

@@ -173,6 +173,7 @@ interface LiveTask {
   conn?: Conn; // processes
   leader?: string; // threads: the process name
   parent?: string; // processes: who reaps it
+  zombie?: boolean; // a leader that exited while its threads live on
 }
 
 // ---------------------------------------------------------------------------------------
@@ -308,7 +309,7 @@ export class LiveRunner implements Env {
   // ---- steps ----
   private actor(name: string | undefined): { conn: Conn; tid?: number } {
     const t = this.tasks.get(name ?? 'self');
-    if (!t || !t.alive) throw new Error(`task ${name} is not alive`);
+    if (!t || !t.alive || t.zombie) throw new Error(`task ${name} is not alive`);
     if (t.leader !== undefined) {
       const leader = this.tasks.get(t.leader);
       if (!leader?.conn) throw new Error(`no leader for ${t.name}`);
@@ -405,6 +406,14 @@ export class LiveRunner implements Env {
       case 'kill':
         await this.killTask(step.task);
         return { ok: null };
+      case 'leader_exit': {
+        const t = this.tasks.get(step.task);
+        if (!t?.alive || t.leader !== undefined || t.zombie || !t.conn) throw new Error(`leader_exit: ${step.task} is not a live process`);
+        const r = await t.conn.request({ op: 'leader_exit' });
+        if (r.err !== undefined) throw new Error(`leader_exit failed: ${r.err} (does ${step.task} have a thread?)`);
+        t.zombie = true;
+        return { ok: null };
+      }
       case 'settle':
         await sleep(300);
         return { ok: null };

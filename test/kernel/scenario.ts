@@ -36,6 +36,7 @@ export type Step =
   | { op: 'spawn'; task: string; parent?: Actor; uid?: number; gid?: number }
   | { op: 'thread'; task: string }
   | { op: 'kill'; task: string }
+  | { op: 'leader_exit'; task: string }
   | { op: 'open'; fd: string; path: string; flags: 'r' | 'w'; as?: Actor }
   | { op: 'fdread'; fd: string }
   | { op: 'fdwrite'; fd: string; data: string }
@@ -150,6 +151,14 @@ export class ScenarioBuilder {
   /** SIGKILL a process (all its threads) and reap it; for 'p1.tN' the thread exits. */
   kill(task: string): this {
     return this.push({ op: 'kill', task });
+  }
+  /**
+   * The thread-group leader of p1 exits alone (SYS_exit from its main thread) while its
+   * threads live on: it becomes a zombie whose pid still names the group in cgroup.procs.
+   * Do not act as p1 afterwards, and kill p1 (not its threads) to end it.
+   */
+  leaderExit(task: string): this {
+    return this.push({ op: 'leader_exit', task });
   }
   open(fd: string, path: string, flags: 'r' | 'w', o: AsOpt = {}): this {
     return this.push({ op: 'open', fd, path, flags }, o.as);

@@ -69,6 +69,7 @@ interface SimTask {
   pid: number;
   alive: boolean;
   leader?: string;
+  zombie?: boolean;
 }
 
 export class SimRunner implements Env {
@@ -113,7 +114,7 @@ export class SimRunner implements Env {
 
   private fsOf(actor: string | undefined): SimFs {
     const t = this.tasks.get(actor ?? 'self');
-    if (!t?.alive) throw new Error(`task ${actor} is not alive`);
+    if (!t?.alive || t.zombie) throw new Error(`task ${actor} is not alive`);
     return this.k.as(t.pid).fs;
   }
 
@@ -222,8 +223,15 @@ export class SimRunner implements Env {
             }
           }
         }
-        this.k.exit(t.pid);
+        if (!t.zombie) this.k.exit(t.pid);
         t.alive = false;
+        return null;
+      }
+      case 'leader_exit': {
+        const t = this.tasks.get(step.task);
+        if (!t?.alive || t.leader !== undefined || t.zombie) throw new Error(`leader_exit: ${step.task} is not a live process`);
+        this.k.exit(t.pid);
+        t.zombie = true;
         return null;
       }
       case 'releases': {

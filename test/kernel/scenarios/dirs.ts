@@ -34,6 +34,12 @@ export const dirScenarios: Scenario[] = [
       s.mkdir('$M1/b', { mode: '0777' });
       s.mkdir('$M1/c', { mode: '0555' });
       s.mkdir('$M1/d', { mode: '1777' });
+      s.mkdir('$M1/e', { mode: '0000' });
+      s.stat('$M1/e');
+      s.readdir('$M1/e');
+      s.write('$M1/e/tasks', '0');
+      s.write('$M1/tasks', '0');
+      s.rmdir('$M1/e');
       s.stat('$M1/a');
       s.stat('$M1/b');
       s.stat('$M1/c');

@@ -127,6 +127,10 @@ export const fileScenarios: Scenario[] = [
       s.read('$M1/release_agent');
       s.write('$M1/release_agent', '$( *4090)/x');
       s.read('$M1/release_agent');
+      s.write('$M1/release_agent', '/$(d*4093)\n');
+      s.read('$M1/release_agent');
+      s.write('$M1/release_agent', '/$(e*4094)\n');
+      s.read('$M1/release_agent');
       s.umount('$M1');
     }),
 

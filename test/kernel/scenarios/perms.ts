@@ -74,6 +74,10 @@ export const permScenarios: Scenario[] = [
       s.rename('$M1/a/x', '$M1/a/y', { as: 'u1' });
       s.readdir('$M1/a');
       s.rmdir('$M1/a/y', { as: 'u1' });
+      s.mkdir('$M1/a/byroot');
+      s.stat('$M1/a/byroot');
+      s.write('$M1/a/byroot/tasks', '$u1', { as: 'u1' });
+      s.rmdir('$M1/a/byroot', { as: 'u1' });
       s.readdir('$M1/a');
       s.rmdir('$M1/a');
       s.umount('$M1');

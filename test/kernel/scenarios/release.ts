@@ -267,6 +267,24 @@ export const releaseScenarios: Scenario[] = [
       s.umount('$M1');
     }),
 
+  scenario('release-leader-exit', 'a leader exiting alone empties its cgroup (its threads live elsewhere): released',
+    ['§10.2 exit path', '§7 exit of a leader with live threads'], (s) => {
+      s.spawn('p1');
+      s.thread('p1.t1');
+      setup(s, ['x']);
+      s.write('$M1/x/tasks', '$p1');
+      s.read('$M1/x/tasks');
+      s.leaderExit('p1');
+      s.releases();
+      s.read('$M1/x/tasks');
+      s.read('$M1/x/cgroup.procs');
+      s.read('$M1/cgroup.procs');
+      s.rmdir('$M1/x');
+      s.kill('p1');
+      s.releases();
+      s.umount('$M1');
+    }),
+
   scenario('release-two-hierarchies', 'one exit empties cgroups in two hierarchies: each hierarchy runs its own agent',
     ['§10.3 agent per hierarchy', '§1.2 release_agent_path per root'], (s) => {
       s.spawn('p1');

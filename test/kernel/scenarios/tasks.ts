@@ -241,17 +241,21 @@ export const taskScenarios: Scenario[] = [
       s.umount('$M1');
     }),
 
-  scenario('threads-proc-self', '/proc/self/cgroup of a thread shows its process (leader), /proc/<tid>/cgroup the thread',
-    ['§4.2 /proc/<tid>/cgroup shows the thread, /proc/<pid>/cgroup the leader'], (s) => {
+  scenario('threads-proc-self', '/proc/self/cgroup of a thread shows its process (leader); /proc/<tid>, /proc/thread-self and task/<tid> show the thread',
+    ['§4.2 /proc/<tid>/cgroup shows the thread, /proc/<pid>/cgroup the leader', '/proc/self = the process, /proc/thread-self = the thread'], (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       H(s);
       s.mkdir('$M1/a');
       s.write('$M1/a/tasks', '$p1.t1');
       s.read('/proc/self/cgroup', { as: 'p1.t1' });
+      s.read('/proc/thread-self/cgroup', { as: 'p1.t1' });
       s.read('/proc/$p1.t1/cgroup');
+      s.read('/proc/$p1/task/$p1.t1/cgroup');
+      s.read('/proc/$p1/task/$p1/cgroup');
       s.read('/proc/$p1/cgroup');
       s.read('/proc/self/cgroup', { as: 'p1' });
+      s.read('/proc/thread-self/cgroup', { as: 'p1' });
       s.write('$M1/tasks', '$p1.t1');
       s.rmdir('$M1/a');
       s.umount('$M1');
@@ -277,6 +281,41 @@ export const taskScenarios: Scenario[] = [
       s.read('$M1/a/tasks');
       s.read('$M1/a/cgroup.procs');
       s.rmdir('$M1/a');
+      s.rmdir('$M1/b');
+      s.umount('$M1');
+    }),
+
+  scenario('threads-leader-exit', 'a leader exiting alone: its threads stay listed, its pid still names the group',
+    ['§4.2 threads', 'engine: a leader with live threads becomes a zombie; attaching it alone is a no-op'], (s) => {
+      s.spawn('p1');
+      s.thread('p1.t1');
+      s.thread('p1.t2');
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/b');
+      s.write('$M1/a/cgroup.procs', '$p1');
+      s.leaderExit('p1');
+      s.read('$M1/a/tasks');
+      s.read('$M1/a/cgroup.procs');
+      s.read('/proc/$p1/cgroup');
+      s.read('/proc/$p1.t1/cgroup');
+      s.write('$M1/b/tasks', '$p1');
+      s.read('$M1/b/tasks');
+      s.read('$M1/b/cgroup.procs');
+      s.write('$M1/b/cgroup.procs', '$p1');
+      s.read('$M1/b/tasks');
+      s.read('$M1/b/cgroup.procs');
+      s.read('$M1/a/tasks');
+      s.read('$M1/a/cgroup.procs');
+      s.read('/proc/$p1/cgroup');
+      s.read('/proc/$p1.t2/cgroup');
+      s.rmdir('$M1/a');
+      s.write('$M1/tasks', '$p1.t1');
+      s.read('$M1/b/cgroup.procs');
+      s.read('$M1/cgroup.procs');
+      s.kill('p1');
+      s.read('$M1/b/tasks');
+      s.read('$M1/cgroup.procs');
       s.rmdir('$M1/b');
       s.umount('$M1');
     }),
