@@ -454,7 +454,8 @@ export class LiveRunner implements Env {
     if (r.err !== undefined) throw new Error(`spawn failed: ${r.err}`);
     const { conn, pid } = await hello;
     if (pid !== Number(r.ok)) throw new Error(`spawned pid mismatch ${pid} != ${String(r.ok)}`);
-    this.addTask({ name: step.task, pid, alive: true, conn, parent });
+    // a child forked by a thread belongs to the thread group: its leader's helper reaps it
+    this.addTask({ name: step.task, pid, alive: true, conn, parent: parent.split('.')[0] ?? parent });
     return { ok: null };
   }
 
@@ -478,7 +479,8 @@ export class LiveRunner implements Env {
       return;
     }
     if (name === 'self') throw new Error('kill: self cannot be killed in a scenario');
-    const reaper = t.parent !== undefined && this.tasks.get(t.parent)?.alive ? t.parent : 'self';
+    const p = t.parent !== undefined ? this.tasks.get(t.parent) : undefined;
+    const reaper = p?.alive && !p.zombie ? t.parent : 'self';
     const r = await this.call(reaper, { op: 'kill', pid: t.pid });
     if (r.err !== undefined) throw new Error(`kill failed: ${r.err}`);
     this.markDead(name);

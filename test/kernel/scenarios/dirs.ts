@@ -233,6 +233,25 @@ export const dirScenarios: Scenario[] = [
       s.umount('$M1');
     }),
 
+  scenario('dir-io-errors', 'reading or writing a directory, listing a file, stat of a missing name',
+    ['VFS: EISDIR, ENOTDIR, ENOENT on cgroupfs'], (s) => {
+      H(s);
+      s.mkdir('$M1/a');
+      s.write('$M1/a', '1');
+      s.read('$M1/a');
+      s.read('$M1');
+      s.readdir('$M1/a/tasks');
+      s.stat('$M1/a/missing');
+      s.stat('$M1/missing/tasks');
+      s.read('$M1/a/tasks/x');
+      s.chown('$M1/a', 65534, 65534);
+      s.stat('$M1/a');
+      s.stat('$M1/a/tasks');
+      s.rmdir('$M1/a');
+      s.umount('$M1');
+      s.readdir('$M1');
+    }),
+
   scenario('dir-removed-fd', 'reads and writes through descriptors opened before rmdir fail with ENODEV',
     ['§3.3 I/O on an fd of a removed cgroup -> ENODEV'], (s) => {
       H(s);

@@ -204,6 +204,7 @@ export const mountScenarios: Scenario[] = [
       s.mkdir('$M1/keep');
       s.write('$M1/keep/tasks', '$p1');
       s.umount('$M1');
+      s.readdir('$M1');
       s.read('/proc/mounts');
       s.read('/proc/$p1/cgroup');
       s.read('/proc/self/cgroup');

@@ -345,6 +345,55 @@ export const taskScenarios: Scenario[] = [
       s.umount('$M2');
     }),
 
+  scenario('fork-from-thread', 'a process forked by a thread starts in that thread\'s cgroup, not its leader\'s',
+    ['§7 the child takes the forking task\'s css_set'], (s) => {
+      s.spawn('p1');
+      s.thread('p1.t1');
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/b');
+      s.write('$M1/a/tasks', '$p1');
+      s.write('$M1/b/tasks', '$p1.t1');
+      s.spawn('p2', { parent: 'p1.t1' });
+      s.spawn('p3', { parent: 'p1' });
+      s.read('$M1/a/tasks');
+      s.read('$M1/b/tasks');
+      s.read('/proc/$p2/cgroup');
+      s.read('/proc/$p3/cgroup');
+      s.kill('p2');
+      s.kill('p3');
+      s.kill('p1');
+      s.rmdir('$M1/a');
+      s.rmdir('$M1/b');
+      s.umount('$M1');
+    }),
+
+  scenario('tasks-fd-io', 'through one descriptor: the tasks list is taken at the first read; each write is one attach',
+    ['§4.1 every write() is an independent command', '§4.2 read snapshot (modern: at the first read)'], (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      H(s);
+      s.mkdir('$M1/a');
+      s.open('r', '$M1/a/tasks', 'r');
+      s.open('w', '$M1/a/tasks', 'w');
+      s.fdwrite('w', '$p1');
+      s.fdread('r');
+      s.fdwrite('w', '$p2');
+      s.fdread('r');
+      s.fdwrite('w', 'abc');
+      s.fdwrite('w', '');
+      s.close('r');
+      s.close('w');
+      s.read('$M1/a/tasks');
+      s.open('r2', '$M1/a/cgroup.procs', 'r');
+      s.kill('p1');
+      s.fdread('r2');
+      s.close('r2');
+      s.kill('p2');
+      s.rmdir('$M1/a');
+      s.umount('$M1');
+    }),
+
   scenario('exit-removes-task', 'an exited task disappears from tasks, cgroup.procs and /proc',
     ['§7 exit', 'test-cases 22'], (s) => {
       s.spawn('p1');
