@@ -32,6 +32,7 @@ export const ERRNO = {
   ENAMETOOLONG: 36,
   ENOTEMPTY: 39,
   ELOOP: 40,
+  EOVERFLOW: 75,
   EOPNOTSUPP: 95,
 } as const;
 
@@ -62,6 +63,7 @@ const DESCRIPTION: Record<ErrnoCode, string> = {
   ENAMETOOLONG: 'name too long',
   ENOTEMPTY: 'directory not empty',
   ELOOP: 'too many symbolic links encountered',
+  EOVERFLOW: 'value too large for defined data type',
   EOPNOTSUPP: 'operation not supported on socket',
 };
 

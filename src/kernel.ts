@@ -120,9 +120,9 @@ export class Kernel implements FsBackend {
   private readonly releaseMode: KernelOptions['releaseAgent'];
   private draining = false;
   private readonly core;
-  /** Subsystems with fork-time / exit-time callbacks (computed at registration). */
-  private readonly forkSs: number[];
-  private readonly exitSs: number[];
+  /** Subsystems whose fork-time / exit-time callbacks must run now (recomputed on bind/unbind). */
+  private forkSs: number[] = [];
+  private exitSs: number[] = [];
   private readonly baseCtx: SubsysContext;
 
   private constructor(engine: Engine, opts: KernelOptions) {
@@ -135,8 +135,6 @@ export class Kernel implements FsBackend {
     if (new Set(this.ssNames).size !== this.ssNames.length || this.subsys.length > 31) {
       throw sysError('EINVAL', 'create');
     }
-    this.forkSs = this.ids((s) => !!(s.canFork || s.fork || s.cancelFork));
-    this.exitSs = this.ids((s) => !!s.exit);
     this.events.setMaxListeners(0);
     const self = this;
     this.baseCtx = {
@@ -149,9 +147,11 @@ export class Kernel implements FsBackend {
       cgroupById: (id) => (id === 0 ? self.dummy : self.nodes.get(id)),
       slotOf: (name) => self.slotOf(name),
       credentials: (pid) => self.credentials(pid),
+      subsystems: this.subsys,
     };
     this.dummy = new DummyRoot(engine);
     this.ssHier = this.subsys.map(() => null);
+    this.updateHooks();
     const ctx = this.ctx(INIT_PID);
     this.dummyCss = this.subsys.map((ss) => new CssImpl(ss, this.dummy, null, ss.create?.(null, this.dummy, ctx)));
     this.core = coreFiles({
@@ -202,7 +202,7 @@ export class Kernel implements FsBackend {
     }
     if (opts?.newNamespace) {
       try {
-        this.containerClone(pid, 'ns');
+        this.containerClone(pid, 'ns', parent);
       } catch (e) {
         this.exit(pid);
         throw e;
@@ -337,7 +337,7 @@ export class Kernel implements FsBackend {
   attach(pid: number, path: string, opts?: { group?: boolean }): void {
     const cgrp = this.cgroupAt(path, 'write');
     if (this.engine.taskState(pid) === TASK_FREE) throw sysError('ESRCH', 'write', path);
-    this.attachTask(cgrp, opts?.group ? this.engine.taskTgid(pid) : pid, opts?.group === true);
+    this.attachTask(cgrp, opts?.group ? this.engine.taskTgid(pid) : pid, opts?.group === true, INIT_PID);
     this.drainReleases();
   }
 
@@ -354,11 +354,11 @@ export class Kernel implements FsBackend {
         for (const pid of arr) {
           const from = this.engine.taskCgroup(pid, slot);
           if (from < 0 || from === cgrp.id) continue;
-          this.attachTask(cgrp, pid, false);
+          this.attachTask(cgrp, pid, false, INIT_PID);
           undo.push([pid, from]);
         }
       } catch (e) {
-        for (let i = undo.length - 1; i >= 0; i--) this.attachTask(this.nodes.get(undo[i]![1])!, undo[i]![0], false);
+        for (let i = undo.length - 1; i >= 0; i--) this.attachTask(this.nodes.get(undo[i]![1])!, undo[i]![0], false, INIT_PID);
         throw e;
       }
       this.drainReleases();
@@ -396,14 +396,14 @@ export class Kernel implements FsBackend {
     if (threadgroup) target = this.engine.taskTgid(target);
     const me = this.credentials(actor);
     if (me.uid !== 0 && me.uid !== this.credentials(target).uid) throw sysError('EACCES', 'write');
-    this.attachTask(cgrp, target, threadgroup);
+    this.attachTask(cgrp, target, threadgroup, actor);
   }
 
   /**
    * Attach one task or a thread group to `cgrp`: subsystems' canAttach in id order (a veto
    * cancels those asked, in reverse), the engine move, then attach callbacks.
    */
-  private attachTask(cgrp: CgroupNode, pid: number, group: boolean): void {
+  private attachTask(cgrp: CgroupNode, pid: number, group: boolean, actor: number): void {
     const h = cgrp.hier;
     const withCb = h.subsys.some(({ ss }) => ss.canAttach || ss.attach || ss.cancelAttach);
     if (!withCb) {
@@ -423,7 +423,7 @@ export class Kernel implements FsBackend {
       if (from !== cgrp.id) moving.push({ pid: t, from: this.nodes.get(from)! });
     }
     if (moving.length === 0) return;
-    const ctx = this.ctx(pid);
+    const ctx = this.ctx(actor);
     const asked: Array<{ ssid: number; pid: number; from: CgroupNode }> = [];
     try {
       for (const m of moving) {
@@ -562,6 +562,7 @@ export class Kernel implements FsBackend {
     css.cgroup = h.root;
     h.root.cssMap.set(ssid, css);
     this.ssHier[ssid] = h;
+    this.updateHooks();
     this.subsys[ssid]!.bind?.(css, ctx);
   }
 
@@ -569,6 +570,7 @@ export class Kernel implements FsBackend {
     const css = this.dummyCss[ssid]!;
     css.cgroup = this.dummy;
     this.ssHier[ssid] = null;
+    this.updateHooks();
     this.subsys[ssid]!.bind?.(css, ctx);
   }
 
@@ -585,9 +587,10 @@ export class Kernel implements FsBackend {
   }
 
   private destroyHierarchy(h: Hierarchy): void {
-    check(this.engine.hierDestroy(h.slot), 'umount');
+    // Unbind first: subsystems move their root state back while the root still lives.
     const ctx = this.ctx(INIT_PID);
     for (const { ssid } of h.subsys) this.unbind(ssid, ctx);
+    check(this.engine.hierDestroy(h.slot), 'umount');
     this.nodes.delete(h.root.id);
     h.root.removed = true;
     this.hierBySlot.delete(h.slot);
@@ -799,7 +802,7 @@ export class Kernel implements FsBackend {
    * cgroup's path, or null when the subsystem is not mounted. EEXIST if the name exists; an
    * attach failure leaves the new directory in place, as the kernel did.
    */
-  containerClone(pid: number, ssName: string): string | null {
+  containerClone(pid: number, ssName: string, actor: number = pid): string | null {
     const ssid = this.ssNames.indexOf(ssName);
     if (ssid < 0) throw sysError('EINVAL', 'clone');
     if (this.engine.taskState(pid) !== TASK_LIVE) throw sysError('ESRCH', 'clone');
@@ -808,10 +811,10 @@ export class Kernel implements FsBackend {
     const parent = this.nodes.get(this.engine.taskCgroup(pid, h.slot))!;
     const name = `node_${pid}`.slice(0, 31);
     if (parent.childMap.has(name) || h.fileOf(parent, name)) throw sysError('EEXIST', 'clone');
-    const child = this.mkdirCgroup(parent, name, 0o755, INIT_PID);
-    const ctx = this.ctx(pid);
+    const child = this.mkdirCgroup(parent, name, 0o755, actor);
+    const ctx = this.ctx(actor);
     if (!child.cloneChildren) for (const { ssid: id, ss } of h.subsys) ss.postClone?.(child.cssMap.get(id)!, ctx);
-    this.attachTask(child, pid, false);
+    this.attachTask(child, pid, false, actor);
     this.drainReleases();
     return child.path;
   }
@@ -851,6 +854,13 @@ export class Kernel implements FsBackend {
   }
 
   // ================================================================ helpers
+
+  /** Which subsystems' fork/exit callbacks run: those that have them, unless bound-only and unbound. */
+  private updateHooks(): void {
+    const active = (s: Subsystem<unknown>, i: number) => !s.hooksOnlyWhenBound || this.ssHier[i] !== null;
+    this.forkSs = this.ids((s, i) => !!(s.canFork || s.fork || s.cancelFork) && active(s, i));
+    this.exitSs = this.ids((s, i) => !!s.exit && active(s, i));
+  }
 
   private ids(pred: (s: Subsystem<unknown>, ssid: number) => boolean): number[] {
     return this.subsys.flatMap((s, i) => (pred(s, i) ? [i] : []));

@@ -65,6 +65,8 @@ export interface SubsysContext {
   readonly engine: Engine;
   /** Hierarchy slot the subsystem `name` is bound to, or -1 when it is not mounted. */
   slotOf(name: string): number;
+  /** The registered subsystems, in id order. */
+  readonly subsystems: readonly Subsystem<any>[];
   /** A task's credentials (root, 0/0, unless set with Kernel.setCredentials). */
   credentials(pid: number): { uid: number; gid: number };
 }
@@ -94,6 +96,12 @@ export interface Cftype<S = unknown> {
 export interface Subsystem<S = unknown> {
   /** The subsystem name used in mount options, file prefixes and /proc. */
   readonly name: string;
+  /**
+   * Run canFork/fork/cancelFork/exit only while the subsystem is mounted. Linux runs them for
+   * unmounted subsystems too; a controller whose unmounted (dummy root) state is invisible,
+   * like pids, sets this so that fork and exit stay in the engine while it is not mounted.
+   */
+  readonly hooksOnlyWhenBound?: boolean;
   /** New css state for a cgroup. `parent` is null for a root css (created once at boot). */
   create?(parent: Css<S> | null, cgrp: Cgroup, ctx: SubsysContext): S;
   /** Checked before mkdir creates the cgroup; throw to veto (e.g. the ns subsystem's EPERM). */

@@ -103,6 +103,8 @@ const files: Cftype<Pids>[] = [
 export function pidsSubsystem(): Subsystem<Pids> {
   return {
     name: 'pids',
+    // Unmounted, every task is in the (never charged) root: fork and exit need no hooks.
+    hooksOnlyWhenBound: true,
 
     create(): Pids {
       return { counter: 0, max: Infinity, peak: 0, events: 0 };

@@ -70,8 +70,9 @@ export function fakeTree<S>(
     cgroupById: (id) => byId.get(id),
     slotOf: () => 0,
     credentials: () => ({ uid: 0, gid: 0 }),
+    subsystems: [ss as Subsystem<unknown>],
     ...opts.ctx,
-  };
+  } as SubsysContext;
   const make = (parent: Css<S> | null, name: string): Css<S> => {
     const pc = parent === null ? null : (parent.cgroup as FakeCgroup);
     const cgrp = new FakeCgroup(nextId++, name, pc);
