@@ -10,7 +10,7 @@ import {
   CHK_TASK_REL, CHK_TASK_RING, INIT_CSET, PID_BLOCK_SHIFT, REL_FLAGS, REL_FORKED,
   REL_HAS_THREADS, REL_PID_MASK, REL_THREAD, REL_ZOMBIE,
 } from './defs';
-import { BUF_TMP, bufEnsure } from './mem';
+import { BUF_TMP, bufEnsure, listBytes, listGet, listSet } from './mem';
 import {
   pidBlockIsFull, taskNrLive, taskNrPids, taskPidHigh, taskPidMax, tgEntries, tgHas, tgNext,
   tgPrev, tskCset, tskIsFree, tskNext, tskPrev, tskRel,
@@ -45,9 +45,9 @@ function checkTasks(): i32 {
   let high = taskPidHigh();
   let csHigh = csetHighId();
   // per-cset count of LIVE tasks pointing at it
-  let counts = bufEnsure(BUF_TMP, (<u64>csHigh + 1) << 2);
+  let counts = bufEnsure(BUF_TMP, listBytes(csHigh + 1));
   if (!counts) return CHK_OK; // cannot check without memory
-  memory.fill(counts, 0, (<usize>csHigh + 1) << 2);
+  memory.fill(counts, 0, <usize>listBytes(csHigh + 1));
   let allocated: u32 = 0;
   let live: u32 = 0;
   let ringMembers: u32 = 0;
@@ -63,8 +63,7 @@ function checkTasks(): i32 {
     if (cset) {
       live++;
       if (!csetIsLive(cset)) return fail(CHK_TASK_CSET, p);
-      let c = counts + (<usize>cset << 2);
-      store<u32>(c, load<u32>(c) + 1);
+      listSet(counts, cset, listGet(counts, cset) + 1);
     } else if (tskNext(p) != 0 || tskPrev(p) != 0) {
       return fail(CHK_TASK_LIST, p);
     }
@@ -110,7 +109,7 @@ function checkTasks(): i32 {
   for (let cs: u32 = 1; cs <= csHigh; cs++) {
     if (!csetIsLive(cs)) continue;
     let nr = csetNrTasks(cs);
-    if (load<u32>(counts + (<usize>cs << 2)) != nr) return fail(CHK_TASK_LIST, cs);
+    if (listGet(counts, cs) != nr) return fail(CHK_TASK_LIST, cs);
     let n: u32 = 0;
     let prev: u32 = 0;
     for (let p = csetTaskHead(cs); p; p = tskNext(p)) {

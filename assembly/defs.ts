@@ -193,6 +193,19 @@ export const HIER_RECORD: u32 = 8;
 export const CPUACCT_MODES: u32 = 2;
 export const CPUACCT_COUNTER: u32 = 8;
 
+// ---- dump records: taskDump writes one per allocated pid (the IO buffer, read by wasm.ts) ----
+//
+//   0          4          8          12         16         20
+//   +----------+----------+----------+----------+----------+
+//   | pid      | tgid     | ppid     | cset     | state    |
+//   +----------+----------+----------+----------+----------+
+export const DUMP_PID: u32 = 0;
+export const DUMP_TGID: u32 = 4;
+export const DUMP_PPID: u32 = 8;
+export const DUMP_CSET: u32 = 12;
+export const DUMP_STATE: u32 = 16;
+export const DUMP_RECORD: u32 = 20;
+
 // ---- selfCheck codes (translated to messages in src/engine/wasm.ts) ----
 export const CHK_OK: i32 = 0;
 export const CHK_TASK_CSET: i32 = 1; // LIVE task's cset not live

@@ -7,17 +7,15 @@
 // the Engine method of the same name.
 
 import { EINVAL, ENOENT, ENOMEM, ESRCH, CGF_NOTIFY, CGF_QUEUED, HIER_LIMIT, CPU_LIMIT } from './defs';
-import { BUF_IO, bufEnsure, bufPtr, memBumpTop, memInit } from './mem';
+import {
+  BUF_IO, LIST_F64, bufEnsure, bufPtr, listBytes, listGet, listGetF64, listSet, memBumpTop, memInit,
+} from './mem';
 import { sortInit, sortU32, sortUnique } from './sort';
 import * as T from './task';
 import * as S from './cset';
 import * as C from './cgroup';
 import { checkWhere as checkWhereImpl, engineCheck } from './check';
 
-// @ts-ignore: decorator
-@inline function ioAt(i: u32): usize {
-  return bufPtr(BUF_IO) + (<usize>i << 2);
-}
 
 // ---- setup ----
 
@@ -154,9 +152,10 @@ export function cgroupChildren(cgrp: u32): i32 {
   if (!C.cgrpIsLive(cgrp)) return 0;
   let n: u32 = 0;
   for (let k = C.cgrpFirstChild(cgrp); k; k = C.cgrpNextSib(k)) n++;
-  if (!bufEnsure(BUF_IO, <u64>n << 2)) return -ENOMEM;
+  let out = bufEnsure(BUF_IO, listBytes(n));
+  if (!out) return -ENOMEM;
   n = 0;
-  for (let k = C.cgrpFirstChild(cgrp); k; k = C.cgrpNextSib(k)) store<u32>(ioAt(n++), k);
+  for (let k = C.cgrpFirstChild(cgrp); k; k = C.cgrpNextSib(k)) listSet(out, n++, k);
   return <i32>n;
 }
 
@@ -200,7 +199,7 @@ export function cgroupTaskCount(cgrp: u32): i32 {
 export function cgroupTasks(cgrp: u32, procs: i32): i32 {
   if (!C.cgrpIsLive(cgrp)) return 0;
   let total = cgrpTaskCount(cgrp);
-  let out = bufEnsure(BUF_IO, <u64>total << 2);
+  let out = bufEnsure(BUF_IO, listBytes(total));
   if (!out) return -ENOMEM;
   let h = C.cgrpHier(cgrp);
   let n: u32 = 0;
@@ -215,12 +214,12 @@ export function cgroupTasks(cgrp: u32, procs: i32): i32 {
         lastCset = cs;
         lastIn = S.csetCgrp(cs, h) == cgrp;
       }
-      if (lastIn) store<u32>(out + (<usize>(n++) << 2), procs ? T.tskTgid(p) : p);
+      if (lastIn) listSet(out, n++, procs ? T.tskTgid(p) : p);
     }
   } else {
     for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) {
       for (let p = S.csetTaskHead(cs); p; p = T.tskNext(p)) {
-        store<u32>(out + (<usize>(n++) << 2), procs ? T.tskTgid(p) : p);
+        listSet(out, n++, procs ? T.tskTgid(p) : p);
       }
     }
   }
@@ -231,11 +230,11 @@ export function cgroupTasks(cgrp: u32, procs: i32): i32 {
 /** cgroupCsets, per op (debug): linked cset ids, sorted, in the IO buffer; count (0 if unknown). */
 export function cgroupCsets(cgrp: u32): i32 {
   if (!C.cgrpIsLive(cgrp)) return 0;
-  let out = bufEnsure(BUF_IO, <u64>C.cgrpNrCsets(cgrp) << 2);
+  let out = bufEnsure(BUF_IO, listBytes(C.cgrpNrCsets(cgrp)));
   if (!out) return -ENOMEM;
   let h = C.cgrpHier(cgrp);
   let n: u32 = 0;
-  for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) store<u32>(out + (<usize>(n++) << 2), cs);
+  for (let cs = C.cgrpCsetHead(cgrp); cs; cs = S.csetLinkNext(cs, h)) listSet(out, n++, cs);
   if (!sortU32(out, n)) return -ENOMEM;
   return <i32>n;
 }
@@ -283,18 +282,19 @@ export function csetNrTasks(cset: u32): i32 {
 export function csetCgroups(cset: u32): i32 {
   if (!S.csetIsLive(cset)) return -ENOENT;
   let maxH = C.hierMaxSlots();
-  if (!bufEnsure(BUF_IO, <u64>maxH << 2)) return -ENOMEM;
-  for (let h: u32 = 0; h < maxH; h++) store<u32>(ioAt(h), S.csetCgrp(cset, h));
+  let out = bufEnsure(BUF_IO, listBytes(maxH));
+  if (!out) return -ENOMEM;
+  for (let h: u32 = 0; h < maxH; h++) listSet(out, h, S.csetCgrp(cset, h));
   return <i32>maxH;
 }
 
 /** csetTasks, per op: sorted LIVE pids in the IO buffer; count (0 if unknown). */
 export function csetTasks(cset: u32): i32 {
   if (!S.csetIsLive(cset)) return 0;
-  let out = bufEnsure(BUF_IO, <u64>S.csetNrTasks(cset) << 2);
+  let out = bufEnsure(BUF_IO, listBytes(S.csetNrTasks(cset)));
   if (!out) return -ENOMEM;
   let n: u32 = 0;
-  for (let p = S.csetTaskHead(cset); p; p = T.tskNext(p)) store<u32>(out + (<usize>(n++) << 2), p);
+  for (let p = S.csetTaskHead(cset); p; p = T.tskNext(p)) listSet(out, n++, p);
   if (!sortU32(out, n)) return -ENOMEM;
   return <i32>n;
 }
@@ -310,9 +310,10 @@ export function releasePop(): i32 {
 export function releaseQueue(): i32 {
   let n: u32 = 0;
   for (let c = C.releaseQueueHead(); c; c = C.cgrpQueueNext(c)) n++;
-  if (!bufEnsure(BUF_IO, <u64>n << 2)) return -ENOMEM;
+  let out = bufEnsure(BUF_IO, listBytes(n));
+  if (!out) return -ENOMEM;
   n = 0;
-  for (let c = C.releaseQueueHead(); c; c = C.cgrpQueueNext(c)) store<u32>(ioAt(n++), c);
+  for (let c = C.releaseQueueHead(); c; c = C.cgrpQueueNext(c)) listSet(out, n++, c);
   return <i32>n;
 }
 
@@ -353,15 +354,15 @@ export function charge(pid: u32, ns: f64, cpu: u32, mode: u32, h: i32): i32 {
 export function chargeMany(n: u32, cpu: u32, mode: u32, h: i32): i32 {
   let err = chargeArgsCheck(cpu, mode, h);
   if (err) return err;
-  let nsBase = bufPtr(BUF_IO);
-  let pidBase = nsBase + (<usize>n << 3);
+  let nsList = bufPtr(BUF_IO);
+  let pidList = nsList + <usize>n * LIST_F64;
   for (let i: u32 = 0; i < n; i++) {
-    if (!nsIsValid(load<f64>(nsBase + (<usize>i << 3)))) return -EINVAL;
-    if (!T.tskIsAllocated(load<u32>(pidBase + (<usize>i << 2)))) return -ESRCH;
+    if (!nsIsValid(listGetF64(nsList, i))) return -EINVAL;
+    if (!T.tskIsAllocated(listGet(pidList, i))) return -ESRCH;
   }
   for (let i: u32 = 0; i < n; i++) {
-    let pid = load<u32>(pidBase + (<usize>i << 2));
-    C.cpuacctCharge(chargeTarget(pid, h), <u64>load<f64>(nsBase + (<usize>i << 3)), cpu, mode);
+    let pid = listGet(pidList, i);
+    C.cpuacctCharge(chargeTarget(pid, h), <u64>listGetF64(nsList, i), cpu, mode);
   }
   return <i32>n;
 }

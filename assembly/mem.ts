@@ -126,6 +126,30 @@ export function memBumpTop(): usize {
   return bump;
 }
 
+// ---- lists: plain arrays of u32 (or f64) in a buffer or batch input ----
+export const LIST_U32: u32 = 4;
+export const LIST_F64: u32 = 8;
+
+/** Bytes for n u32 list entries. */
+// @ts-ignore: decorator
+@inline export function listBytes(n: u32): u64 {
+  return <u64>n * LIST_U32;
+}
+/** Entry i of a u32 list at base. */
+// @ts-ignore: decorator
+@inline export function listGet(base: usize, i: u32): u32 {
+  return load<u32>(base + <usize>i * LIST_U32);
+}
+// @ts-ignore: decorator
+@inline export function listSet(base: usize, i: u32, v: u32): void {
+  store<u32>(base + <usize>i * LIST_U32, v);
+}
+/** Entry i of an f64 list at base. */
+// @ts-ignore: decorator
+@inline export function listGetF64(base: usize, i: u32): f64 {
+  return load<f64>(base + <usize>i * LIST_F64);
+}
+
 // ---- scratch buffers ----
 //
 // IO: the buffer JS reads results from and writes batch inputs to (index.ts `scratch`).

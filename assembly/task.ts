@@ -17,12 +17,14 @@
 // to parent 1 and clears every PENDING mark, so a reused pid is never mistaken for a parent.
 
 import {
-  CSET_MARK, EAGAIN, EINVAL, ENOENT, ENOMEM, EPERM, ESRCH, INIT_CSET, INIT_PID, PID_BITMAP_WORD,
+  CSET_MARK, DUMP_CSET, DUMP_PID, DUMP_PPID, DUMP_RECORD, DUMP_STATE, DUMP_TGID, EAGAIN, EINVAL, ENOENT, ENOMEM, EPERM, ESRCH, INIT_CSET, INIT_PID, PID_BITMAP_WORD,
   PID_BLOCK_SHIFT, REL_FLAGS, REL_FORKED, REL_HAS_THREADS, REL_PENDING, REL_PID_MASK, REL_THREAD,
   REL_ZOMBIE, RESERVED_PIDS, TASK_FREE, TASK_LIVE, TASK_WORD, TASK_ZOMBIE, TG_ENTRY, TG_MIN_CAP,
   TG_NEXT, TG_PID, TG_PREV,
 } from './defs';
-import { BUF_IO, BUF_TMP, bufEnsure, bufPtr, memAllocFixed, memAllocZeroed, memFree } from './mem';
+import {
+  BUF_IO, BUF_TMP, bufEnsure, bufPtr, listBytes, listGet, listSet, memAllocFixed, memAllocZeroed, memFree,
+} from './mem';
 import {
   csetCgrp, csetGet, csetGetMany, csetGetVariant, csetNrTasksAdd, csetNrTasksDec, csetNrTasksInc,
   csetPut, csetSetTaskHead, csetTaskHead, csetTaskLink, csetTaskUnlink,
@@ -51,7 +53,7 @@ let tgCount: u32 = 0;
 // ---- task table accessors ----
 // @ts-ignore: decorator
 @inline function tskWord(base: usize, pid: u32): usize {
-  return base + (<usize>pid << 2);
+  return base + <usize>pid * TASK_WORD;
 }
 // @ts-ignore: decorator
 @inline export function tskCset(pid: u32): u32 { return load<u32>(tskWord(tCset, pid)); }
@@ -345,11 +347,11 @@ export function taskGroupList(tgid: u32, which: u32): i32 {
     size++;
     p = load<u32>(tgFind(p), TG_NEXT);
   } while (p != tgid);
-  let out = bufEnsure(which, <u64>size << 2);
+  let out = bufEnsure(which, listBytes(size));
   if (!out) return -ENOMEM;
   p = tgid;
   do {
-    if (tskCset(p) != 0) store<u32>(out + (<usize>(n++) << 2), p);
+    if (tskCset(p) != 0) listSet(out, n++, p);
     p = load<u32>(tgFind(p), TG_NEXT);
   } while (p != tgid);
   if (!sortU32(out, n)) return -ENOMEM;
@@ -419,7 +421,7 @@ export function taskForkMany(parent: u32, count: i32): i32 {
   if (count == 0) return 0;
   let n = <u32>count;
   if (n > pidMax - 1 - nrPids) return -EAGAIN;
-  let out = bufEnsure(BUF_IO, <u64>n << 2);
+  let out = bufEnsure(BUF_IO, listBytes(n));
   if (!out) return -ENOMEM;
   let cset = tskCset(parent);
   let tgid = tskTgid(parent);
@@ -431,7 +433,7 @@ export function taskForkMany(parent: u32, count: i32): i32 {
     if (p < 0) {
       // out of pids: undo (the orphan scan, if one ran, changed nothing observable)
       for (let j: u32 = 0; j < i; j++) {
-        let q = load<u32>(out + (<usize>j << 2));
+        let q = listGet(out, j);
         tskSetCset(q, 0);
         tskSetNext(q, 0);
         tskSetPrev(q, 0);
@@ -449,7 +451,7 @@ export function taskForkMany(parent: u32, count: i32): i32 {
     tskSetPrev(pid, 0);
     if (head) tskSetPrev(head, pid);
     head = pid;
-    store<u32>(out + (<usize>i << 2), pid);
+    listSet(out, i, pid);
   }
   csetSetTaskHead(cset, head);
   tskSetRel(tgid, tskRel(tgid) | REL_FORKED);
@@ -510,7 +512,7 @@ export function taskExitMany(pids: usize, n: u32): i32 {
   let err: i32 = 0;
   let i: u32 = 0;
   for (; i < n; i++) {
-    let pid = load<u32>(pids + (<usize>i << 2));
+    let pid = listGet(pids, i);
     if (pid >= pidMax) { err = -ESRCH; break; }
     let cset = tskCset(pid);
     if (cset == 0 || (cset & CSET_MARK) != 0) { err = -ESRCH; break; }
@@ -519,13 +521,13 @@ export function taskExitMany(pids: usize, n: u32): i32 {
   }
   if (err) {
     for (let j: u32 = 0; j < i; j++) {
-      let pid = load<u32>(pids + (<usize>j << 2));
+      let pid = listGet(pids, j);
       tskSetCset(pid, tskCset(pid) & ~CSET_MARK);
     }
     return err;
   }
   for (i = 0; i < n; i++) {
-    let pid = load<u32>(pids + (<usize>i << 2));
+    let pid = listGet(pids, i);
     let cset = tskCset(pid) & ~CSET_MARK;
     taskExitLive(pid, cset);
   }
@@ -560,7 +562,7 @@ export function taskAttach(pid: u32, cgrp: u32, group: bool): i32 {
   if (n < 0) return n;
   for (let i: u32 = 0; i < <u32>n; i++) {
     // BUF_TMP is not touched by taskAttachOne
-    let r = taskAttachOne(load<u32>(bufPtr(BUF_TMP) + (<usize>i << 2)), cgrp);
+    let r = taskAttachOne(listGet(bufPtr(BUF_TMP), i), cgrp);
     if (r < 0) return r;
   }
   return 0;
@@ -570,10 +572,10 @@ export function taskAttach(pid: u32, cgrp: u32, group: bool): i32 {
 export function taskAttachMany(pids: usize, n: u32, cgrp: u32): i32 {
   if (!cgrpIsLive(cgrp)) return -ENOENT;
   for (let i: u32 = 0; i < n; i++) {
-    if (!tskIsAllocated(load<u32>(pids + (<usize>i << 2)))) return -ESRCH;
+    if (!tskIsAllocated(listGet(pids, i))) return -ESRCH;
   }
   for (let i: u32 = 0; i < n; i++) {
-    let pid = load<u32>(pids + (<usize>i << 2));
+    let pid = listGet(pids, i);
     if (tskCset(pid) != 0) {
       let r = taskAttachOne(pid, cgrp);
       if (r < 0) return r;
@@ -582,20 +584,20 @@ export function taskAttachMany(pids: usize, n: u32, cgrp: u32): i32 {
   return <i32>n;
 }
 
-/** Write (pid, tgid, ppid, cset, state) for every allocated pid to the IO buffer; the count. */
+/** Write a DUMP record for every allocated pid, ascending, to the IO buffer; the count. */
 export function taskDump(): i32 {
-  let out = bufEnsure(BUF_IO, <u64>nrPids * 20);
+  let out = bufEnsure(BUF_IO, <u64>nrPids * DUMP_RECORD);
   if (!out) return -ENOMEM;
   let n: u32 = 0;
   for (let p: u32 = 1; p < pidHigh; p++) {
     if (tskIsFree(p)) continue;
-    let rec = out + <usize>n * 20;
+    let rec = out + <usize>n * DUMP_RECORD;
     let cset = tskCset(p);
-    store<u32>(rec, p, 0);
-    store<u32>(rec, tskTgid(p), 4);
-    store<u32>(rec, tskPpid(p), 8);
-    store<u32>(rec, cset ? cset : INIT_CSET, 12);
-    store<u32>(rec, cset ? TASK_LIVE : TASK_ZOMBIE, 16);
+    store<u32>(rec, p, DUMP_PID);
+    store<u32>(rec, tskTgid(p), DUMP_TGID);
+    store<u32>(rec, tskPpid(p), DUMP_PPID);
+    store<u32>(rec, cset ? cset : INIT_CSET, DUMP_CSET);
+    store<u32>(rec, cset ? TASK_LIVE : TASK_ZOMBIE, DUMP_STATE);
     n++;
   }
   return <i32>n;

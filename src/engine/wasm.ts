@@ -30,6 +30,8 @@ const TASK_BYTES = 16;
 /** Room kept free beside the task table for csets, cgroups, counters and list buffers. */
 const HEADROOM_BYTES = 64 * 2 ** 20;
 const HIER_LIMIT = 1024;
+/** Words per taskDump record: pid, tgid, ppid, cset, state (assembly/defs.ts DUMP_*). */
+const DUMP_WORDS = 5;
 const CPU_LIMIT = 4096;
 
 /**
@@ -460,10 +462,10 @@ export class WasmEngine implements Engine {
     const n = ex.taskDump();
     if (n === ENOMEM) outOfMemory('dump');
     const at = (ex.ioPtr() >>> 0) >>> 2;
-    const raw = this.i32().slice(at, at + 5 * n);
+    const raw = this.i32().slice(at, at + DUMP_WORDS * n);
     const tasks: EngineDump['tasks'] = [];
     for (let i = 0; i < n; i++) {
-      const r = i * 5;
+      const r = i * DUMP_WORDS;
       tasks.push({ pid: raw[r]!, tgid: raw[r + 1]!, ppid: raw[r + 2]!, cset: raw[r + 3]!, state: raw[r + 4]! });
     }
     const csets: EngineDump['csets'] = [];
