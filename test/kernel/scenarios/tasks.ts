@@ -114,6 +114,7 @@ export const taskScenarios: Scenario[] = [
       s.kill('p9');
       H(s);
       s.mkdir('$M1/a');
+      s.write('$M1/a/tasks', '999999');
       s.write('$M1/a/tasks', '2147483647');
       s.write('$M1/a/tasks', '2147483648');
       s.write('$M1/a/tasks', '99999999999');
