@@ -19,7 +19,8 @@ if (!existsSync(wasm) || !existsSync(debugWasm) ||
   if (b.status !== 0) { console.log('0 passed, 1 failed'); process.exit(1); }
 }
 
-const pattern = process.argv[2] ?? '\\.test\\.ts$';
+// Only *.test.ts files are tests; an argument narrows them by a regex over their paths.
+const pattern = process.argv[2] ? `^(?=.*(?:${process.argv[2]})).*\\.test\\.ts$` : '\\.test\\.ts$';
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', join(root, 'node_modules', 'uvu', 'bin.js'), 'test', pattern, '--no-color'],
