@@ -136,17 +136,16 @@ export class Kernel implements FsBackend {
       throw sysError('EINVAL', 'create');
     }
     this.events.setMaxListeners(0);
-    const self = this;
     this.baseCtx = {
       cpus: this.cpus,
       mems: this.mems,
       actor: INIT_PID,
       profile: 'v1',
       engine,
-      cssOf: (pid, name) => self.cssOfName(pid, name),
-      cgroupById: (id) => (id === 0 ? self.dummy : self.nodes.get(id)),
-      slotOf: (name) => self.slotOf(name),
-      credentials: (pid) => self.credentials(pid),
+      cssOf: (pid, name) => this.cssOfName(pid, name),
+      cgroupById: (id) => (id === 0 ? this.dummy : this.nodes.get(id)),
+      slotOf: (name) => this.slotOf(name),
+      credentials: (pid) => this.credentials(pid),
       subsystems: this.subsys,
     };
     this.dummy = new DummyRoot(engine);
