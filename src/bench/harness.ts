@@ -64,7 +64,9 @@ export async function loadBenchmarkJs(): Promise<BenchmarkCtor | null> {
 export function timeCalls(fn: () => void, opts: TimeCallsOptions): Measurement {
   const Benchmark = benchmarkJs;
   if (Benchmark) {
-    const bench = new Benchmark({ fn, maxTime: opts.maxTime, minSamples: opts.minSamples ?? 5, initCount: 1 });
+    // A sample lasts at least minTime (benchmark.js's default is 50 ms); short runs shorten it.
+    const minTime = Math.min(0.05, opts.maxTime / 5);
+    const bench = new Benchmark({ fn, maxTime: opts.maxTime, minTime, minSamples: opts.minSamples ?? 5, initCount: 1 });
     bench.run({ async: false });
     const error = (bench as unknown as { error?: unknown }).error;
     if (error) throw error;

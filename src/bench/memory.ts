@@ -11,13 +11,13 @@
  * child prints one JSON line. `measureMemory` can also run in-process (the tests do).
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { freemem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
-import { Kernel } from '../kernel.ts';
 import type { EngineKind } from '../engine/types.ts';
-import { collect } from './harness.ts';
+import { Kernel } from '../kernel.ts';
 import type { Measurement, Outcome } from './harness.ts';
+import { collect } from './harness.ts';
 
 /** V8's limit on the entries of one Set (the reference keeps each css_set's tasks in a Set). */
 const V8_SET_LIMIT = 2 ** 24;
@@ -65,7 +65,8 @@ export function memoryLimit(engine: EngineKind, tasks: number, knownBytesPerTask
     const need = per * tasks;
     const limit = getHeapStatistics().heap_size_limit;
     const reasons: string[] = [];
-    if (need > limit * 0.8) reasons.push(`would need ~${gb(need)} of JS heap (${per.toFixed(0)} B/task), the heap limit is ${gb(limit)}`);
+    if (need > limit * 0.8)
+      reasons.push(`would need ~${gb(need)} of JS heap (${per.toFixed(0)} B/task), the heap limit is ${gb(limit)}`);
     if (tasks >= V8_SET_LIMIT) reasons.push(`and one css_set's task Set would exceed V8's 2^24-entry limit`);
     if (reasons.length === 0 && need > freemem() * 0.8) reasons.push(`would need ~${gb(need)}, ${gb(freemem())} free`);
     return reasons.length === 0 ? null : reasons.join(' ').replace(/^and /, '');
@@ -83,7 +84,9 @@ export function measureMemoryIsolated(engine: EngineKind, tasks: number): Promis
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--max-old-space-size'));
   if (!execArgv.includes('--expose-gc')) execArgv.push('--expose-gc');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...execArgv, self, engine, String(tasks)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...execArgv, self, engine, String(tasks)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -94,7 +97,13 @@ export function measureMemoryIsolated(engine: EngineKind, tasks: number): Promis
         if (code !== 0) throw new Error();
         resolve(JSON.parse(line) as MemoryResult);
       } catch {
-        const why = signal !== null ? `killed by ${signal}` : (err.trim().split('\n').find((l) => /Error|heap/i.test(l)) ?? `exit ${code}`);
+        const why =
+          signal !== null
+            ? `killed by ${signal}`
+            : (err
+                .trim()
+                .split('\n')
+                .find((l) => /Error|heap/i.test(l)) ?? `exit ${code}`);
         resolve({ skipped: `failed: ${why.slice(0, 160)}` });
       }
     });

@@ -7,30 +7,42 @@
  * is); for memory rows it is reference bytes/task ÷ wasm bytes/task (how many times smaller).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, platform, arch } from 'node:os';
+import { arch, cpus, platform } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import type { EngineKind } from '../engine/types.ts';
+import { runInNewContext } from 'node:vm';
 import { wasmAvailable } from '../cli/engine.ts';
-import { compact } from '../cli/io.ts';
 import type { Io } from '../cli/io.ts';
-import { formatOptions, parseOptions, UsageError } from '../cli/options.ts';
+import { compact } from '../cli/io.ts';
 import type { OptionSpec } from '../cli/options.ts';
+import { formatOptions, parseOptions, UsageError } from '../cli/options.ts';
 import { Progress } from '../cli/progress.ts';
-import { collect, isSkipped, loadBenchmarkJs } from './harness.ts';
+import type { EngineKind } from '../engine/types.ts';
 import type { Measurement, Outcome } from './harness.ts';
-import { buildSuite, capSizes, FULL_SIZES, QUICK_SIZES } from './suites.ts';
+import { collect, isSkipped, loadBenchmarkJs } from './harness.ts';
 import type { BenchCase, BenchSizes, RowKind } from './suites.ts';
+import { buildSuite, capSizes, FULL_SIZES, QUICK_SIZES } from './suites.ts';
 
 export const BENCH_OPTIONS: readonly OptionSpec[] = [
   { name: 'json', type: 'boolean', description: 'also write the results to bench/results/latest.json' },
   { name: 'out', type: 'string', arg: 'FILE', description: 'write the JSON results to FILE instead (implies --json)' },
   { name: 'quick', short: 'q', type: 'boolean', description: 'smaller sizes and shorter sampling (about a minute)' },
-  { name: 'max', type: 'number', arg: 'N', description: 'cap every size at N tasks/cgroups/operations (e.g. --max 100k)' },
+  {
+    name: 'max',
+    type: 'number',
+    arg: 'N',
+    description: 'cap every size at N tasks/cgroups/operations (e.g. --max 100k)',
+  },
   { name: 'only', type: 'string', arg: 'REGEX', description: 'run only the benchmarks whose section or name matches' },
-  { name: 'engine', type: 'string', arg: 'KIND', choices: ['both', 'wasm', 'reference'], description: 'engines to run', default: 'both' },
+  {
+    name: 'engine',
+    type: 'string',
+    arg: 'KIND',
+    choices: ['both', 'wasm', 'reference'],
+    description: 'engines to run',
+    default: 'both',
+  },
   { name: 'progress', type: 'boolean', description: 'progress bar on stderr (only on a terminal)', default: true },
   { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
 ];
@@ -90,7 +102,9 @@ function ensureGc(): void {
 export async function runSuite(opts: RunOptions): Promise<Row[]> {
   ensureGc();
   await loadBenchmarkJs();
-  const cases = buildSuite(opts.sizes).filter((c) => opts.only === undefined || opts.only.test(`${c.section}: ${c.name}`));
+  const cases = buildSuite(opts.sizes).filter(
+    (c) => opts.only === undefined || opts.only.test(`${c.section}: ${c.name}`),
+  );
   const rows: Row[] = [];
   const total = cases.length * opts.engines.length;
   let done = 0;
@@ -161,7 +175,8 @@ function cells(row: Row, o: Outcome | undefined, notes: string[], engine: Engine
     notes.push(`${engine}, ${row.section}: ${row.name}: ${o.skipped}`);
     return [`skipped [${notes.length}]`, ''];
   }
-  if (row.kind === 'memory') return [(o.bytesPerTask ?? 0).toFixed(1), o.rssBytesPerTask === undefined ? '' : o.rssBytesPerTask.toFixed(1)];
+  if (row.kind === 'memory')
+    return [(o.bytesPerTask ?? 0).toFixed(1), o.rssBytesPerTask === undefined ? '' : o.rssBytesPerTask.toFixed(1)];
   const m = o as Measurement;
   return [compact(m.opsPerSec), m.nsPerOp >= 100 ? m.nsPerOp.toFixed(0) : m.nsPerOp.toFixed(1)];
 }
@@ -186,14 +201,29 @@ export function formatTable(rows: readonly Row[]): string {
   const rowLines = lines.filter((l): l is { kind: 'row'; cols: string[] } => l.kind === 'row');
   const nameWidth = Math.max(40, ...rowLines.map((l) => l.cols[0]!.length)) + 2;
   const w = [10, 8, 12, 8, 7];
-  for (const l of rowLines) l.cols.slice(1).forEach((c, i) => (w[i] = Math.max(w[i]!, c.length)));
+  for (const l of rowLines)
+    l.cols.slice(1).forEach((c, i) => {
+      w[i] = Math.max(w[i]!, c.length);
+    });
   const fmtRow = (cols: string[]): string =>
-    (cols[0]!.padEnd(nameWidth) + cols.slice(1).map((c, i) => c.padStart(w[i]!)).join('  ')).trimEnd();
+    (
+      cols[0]!.padEnd(nameWidth) +
+      cols
+        .slice(1)
+        .map((c, i) => c.padStart(w[i]!))
+        .join('  ')
+    ).trimEnd();
   const span = (a: number, b: number): number => w.slice(a, b + 1).reduce((x, y) => x + y, 0) + 2 * (b - a);
   const out: string[] = [];
-  const center = (text: string, width: number): string => text.padStart(Math.floor((width + text.length) / 2)).padEnd(width);
+  const center = (text: string, width: number): string =>
+    text.padStart(Math.floor((width + text.length) / 2)).padEnd(width);
   out.push(
-    ''.padEnd(nameWidth) + center('wasm', span(0, 1)) + '  ' + center('reference', span(2, 3)) + '  ' + 'ratio'.padStart(w[4]!),
+    ''.padEnd(nameWidth) +
+      center('wasm', span(0, 1)) +
+      '  ' +
+      center('reference', span(2, 3)) +
+      '  ' +
+      'ratio'.padStart(w[4]!),
   );
   for (const l of lines) {
     if (l.kind === 'row') {
@@ -206,7 +236,9 @@ export function formatTable(rows: readonly Row[]): string {
   }
   if (notes.length > 0) {
     out.push('');
-    notes.forEach((n, i) => out.push(`[${i + 1}] ${n}`));
+    notes.forEach((n, i) => {
+      out.push(`[${i + 1}] ${n}`);
+    });
   }
   return out.join('\n') + '\n';
 }
@@ -225,10 +257,20 @@ export function formatGoals(rows: readonly Row[]): string {
   const hundredM = find(/^memory per task: 100M tasks/);
   const goals: Array<[string, number | undefined, (v: number) => boolean, (v: number) => string]> = [
     ['batch fork+exit, wasm/reference >= 20x', ratioOf(batch), (v) => v >= 20, (v) => `${v.toFixed(1)}x`],
-    [`attach among ${attach?.name.replace(/.*N = /, '') ?? '10,000'} css_sets, wasm/reference >= 10x`, ratioOf(attach), (v) => v >= 10, (v) => `${v.toFixed(1)}x`],
+    [
+      `attach among ${attach?.name.replace(/.*N = /, '') ?? '10,000'} css_sets, wasm/reference >= 10x`,
+      ratioOf(attach),
+      (v) => v >= 10,
+      (v) => `${v.toFixed(1)}x`,
+    ],
     ['batch fork+exit >= 50M pairs/s (wasm)', wasm(batch)?.opsPerSec, (v) => v >= 50e6, (v) => `${compact(v)}/s`],
     ['attach >= 10M/s (wasm)', wasm(attach)?.opsPerSec, (v) => v >= 10e6, (v) => `${compact(v)}/s`],
-    [`<= 16 bytes/task (wasm, ${memLargest?.name ?? 'n/a'})`, wasm(memLargest)?.bytesPerTask, (v) => v <= 16, (v) => `${v.toFixed(1)} B`],
+    [
+      `<= 16 bytes/task (wasm, ${memLargest?.name ?? 'n/a'})`,
+      wasm(memLargest)?.bytesPerTask,
+      (v) => v <= 16,
+      (v) => `${v.toFixed(1)} B`,
+    ],
     ['100M tasks in one process (wasm)', wasm(hundredM) === undefined ? undefined : 1e8, () => true, () => 'yes'],
   ];
   const lines = ['goals:'];
@@ -276,7 +318,9 @@ export async function benchCommand(argv: readonly string[], io: Io): Promise<num
   }
 
   const started = performance.now();
-  io.stdout.write(`cgsim benchmarks: ${engines.join(' vs ')}, node ${process.version}, ${platform()} ${arch()}, ${cpus().length} CPUs${values.quick ? ', --quick' : ''}${values.max !== undefined ? `, --max ${values.max}` : ''}\n\n`);
+  io.stdout.write(
+    `cgsim benchmarks: ${engines.join(' vs ')}, node ${process.version}, ${platform()} ${arch()}, ${cpus().length} CPUs${values.quick ? ', --quick' : ''}${values.max !== undefined ? `, --max ${values.max}` : ''}\n\n`,
+  );
   const progress = new Progress(io.stderr, 'bench ');
   const rows = await runSuite({
     sizes,

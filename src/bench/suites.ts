@@ -15,14 +15,15 @@
  *              pids controller's fork veto when it has them
  *   memory     bytes per task at 1M, 10M, 100M tasks
  */
-import { Kernel } from '../kernel.ts';
-import type { EngineKind, Engine } from '../engine/types.ts';
+
 import { createEngine } from '../engine/index.ts';
+import type { Engine, EngineKind } from '../engine/types.ts';
+import { Kernel } from '../kernel.ts';
 import { builtinSubsystems } from '../subsys/index.ts';
-import { collect, timeBatch, timeCalls } from './harness.ts';
 import type { Outcome } from './harness.ts';
-import { measureMemory, measureMemoryIsolated, memoryLimit } from './memory.ts';
+import { collect, timeBatch, timeCalls } from './harness.ts';
 import type { MemoryResult } from './memory.ts';
+import { measureMemory, measureMemoryIsolated, memoryLimit } from './memory.ts';
 
 export interface BenchSizes {
   /** Tasks per batch fork+exit. */
@@ -49,6 +50,8 @@ export interface BenchSizes {
   memory: number[];
   reps: number;
   warmup: number;
+  /** Batch benchmarks repeat until the warm-up and the timed part each took this long. */
+  minTimeMs: number;
   /** Memory measurements in child processes (true for real runs). */
   isolateMemory: boolean;
 }
@@ -62,11 +65,16 @@ export const FULL_SIZES: BenchSizes = {
   kernelAttachOps: 100_000,
   csetDim: 20,
   tasksRead: 1_000_000,
-  trees: [{ fanout: 2, depth: 9 }, { fanout: 1, depth: 199 }, { fanout: 10, depth: 3 }],
+  trees: [
+    { fanout: 2, depth: 9 },
+    { fanout: 1, depth: 199 },
+    { fanout: 10, depth: 3 },
+  ],
   chargeBatch: 1_000_000,
   memory: [1_000_000, 10_000_000, 100_000_000],
   reps: 3,
   warmup: 1,
+  minTimeMs: 100,
   isolateMemory: true,
 };
 
@@ -137,11 +145,18 @@ function ok(r: number, what: string): number {
 }
 
 /** A kernel with the given subsystems (default: none, the bare fork path). */
-function kernel(engine: EngineKind, opts: { subsystems?: ReturnType<typeof builtinSubsystems>; pidMax?: number } = {}): Promise<Kernel> {
+function kernel(
+  engine: EngineKind,
+  opts: { subsystems?: ReturnType<typeof builtinSubsystems>; pidMax?: number } = {},
+): Promise<Kernel> {
   return Kernel.create({ engine, subsystems: opts.subsystems ?? [], pidMax: opts.pidMax ?? 4194304, cpus: 4 });
 }
 
-function engineWithHierarchies(kind: EngineKind, hierarchies: number, pidMax = 4194304): { e: Engine; roots: number[] } {
+function engineWithHierarchies(
+  kind: EngineKind,
+  hierarchies: number,
+  pidMax = 4194304,
+): { e: Engine; roots: number[] } {
   const e = createEngine(kind, { pidMax, maxHierarchies: Math.max(1, hierarchies), cpus: 4 });
   const roots: number[] = [];
   for (let i = 0; i < hierarchies; i++) roots.push(ok(e.hierRoot(ok(e.hierCreate(), 'hierCreate')), 'hierRoot'));
@@ -172,10 +187,13 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
     unit: 'fork+exit pairs',
     run: async (engine) => {
       const k = await kernel(engine);
-      return timeBatch(() => {
-        const pids = k.forkMany(1, s.batch);
-        return k.exitMany(pids);
-      }, { reps: s.reps, warmup: s.warmup, after: collect });
+      return timeBatch(
+        () => {
+          const pids = k.forkMany(1, s.batch);
+          return k.exitMany(pids);
+        },
+        { reps: s.reps, warmup: s.warmup, minTimeMs: s.minTimeMs, after: collect },
+      );
     },
   });
 
@@ -198,14 +216,20 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
         const csets = e.stats().cssSets;
         let at = 0;
         const ops = s.attachOps;
-        const m = timeBatch(() => {
-          for (let j = 0; j < ops; j++) {
-            e.attach(mover, targets[at]!, false);
-            if (++at === targets.length) at = 0;
-          }
-          return ops;
-        }, { reps: s.reps, warmup: s.warmup });
-        ensure(e.taskCgroup(mover, 0) === targets[(at + targets.length - 1) % targets.length], 'mover is where it was sent');
+        const m = timeBatch(
+          () => {
+            for (let j = 0; j < ops; j++) {
+              e.attach(mover, targets[at]!, false);
+              if (++at === targets.length) at = 0;
+            }
+            return ops;
+          },
+          { reps: s.reps, warmup: s.warmup, minTimeMs: s.minTimeMs },
+        );
+        ensure(
+          e.taskCgroup(mover, 0) === targets[(at + targets.length - 1) % targets.length],
+          'mover is where it was sent',
+        );
         ensure(e.stats().cssSets === csets, 'every attach hit an existing css_set');
         return m;
       },
@@ -215,7 +239,10 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
   for (const via of ['k.attach', 'tasks file'] as const) {
     add({
       section: 'attach: one task through N cgroups, each holding a resident task',
-      name: via === 'k.attach' ? `k.attach(pid, path), N = ${fmt(nMax)}` : `k.fs.writeFileSync(path/tasks, pid), N = ${fmt(nMax)}`,
+      name:
+        via === 'k.attach'
+          ? `k.attach(pid, path), N = ${fmt(nMax)}`
+          : `k.fs.writeFileSync(path/tasks, pid), N = ${fmt(nMax)}`,
       kind: 'speed',
       unit: 'attaches',
       run: async (engine) => {
@@ -233,22 +260,23 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
         const tasksFiles = paths.map((p) => `${p}/tasks`);
         let at = 0;
         const ops = s.kernelAttachOps;
-        const run = via === 'k.attach'
-          ? () => {
-              for (let j = 0; j < ops; j++) {
-                k.attach(mover, paths[at]!);
-                if (++at === paths.length) at = 0;
+        const run =
+          via === 'k.attach'
+            ? () => {
+                for (let j = 0; j < ops; j++) {
+                  k.attach(mover, paths[at]!);
+                  if (++at === paths.length) at = 0;
+                }
+                return ops;
               }
-              return ops;
-            }
-          : () => {
-              for (let j = 0; j < ops; j++) {
-                k.fs.writeFileSync(tasksFiles[at]!, moverText);
-                if (++at === paths.length) at = 0;
-              }
-              return ops;
-            };
-        return timeBatch(run, { reps: s.reps, warmup: s.warmup });
+            : () => {
+                for (let j = 0; j < ops; j++) {
+                  k.fs.writeFileSync(tasksFiles[at]!, moverText);
+                  if (++at === paths.length) at = 0;
+                }
+                return ops;
+              };
+        return timeBatch(run, { reps: s.reps, warmup: s.warmup, minTimeMs: s.minTimeMs });
       },
     });
   }
@@ -279,13 +307,16 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
       for (let j = 0; j < seq.length; j++) seq[j] = cg[j % 3]![(j * 7 + (j % 3) + 1) % dim]!;
       let at = 0;
       const ops = s.attachOps;
-      const m = timeBatch(() => {
-        for (let j = 0; j < ops; j++) {
-          e.attach(mover, seq[at]!, false);
-          if (++at === seq.length) at = 0;
-        }
-        return ops;
-      }, { reps: s.reps, warmup: s.warmup });
+      const m = timeBatch(
+        () => {
+          for (let j = 0; j < ops; j++) {
+            e.attach(mover, seq[at]!, false);
+            if (++at === seq.length) at = 0;
+          }
+          return ops;
+        },
+        { reps: s.reps, warmup: s.warmup, minTimeMs: s.minTimeMs },
+      );
       ensure(e.stats().cssSets === csets, 'no css_set created while timing');
       return m;
     },
@@ -295,9 +326,10 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
   for (const via of ['engine', 'fs'] as const) {
     add({
       section: 'reading tasks',
-      name: via === 'engine'
-        ? `engine.cgroupTasks of a ${short(s.tasksRead)}-task cgroup`
-        : `k.fs.readFileSync(tasks) of a ${short(s.tasksRead)}-task cgroup`,
+      name:
+        via === 'engine'
+          ? `engine.cgroupTasks of a ${short(s.tasksRead)}-task cgroup`
+          : `k.fs.readFileSync(tasks) of a ${short(s.tasksRead)}-task cgroup`,
       kind: 'speed',
       unit: 'whole reads',
       run: async (engine) => {
@@ -308,16 +340,17 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
         k.attachMany(pids, '/cg/big');
         const id = k.engine.taskCgroup(pids[0]!, 0); // the only hierarchy is in slot 0
         ensure(k.engine.cgroupTaskCount(id) === s.tasksRead, 'the cgroup holds every task');
-        const run = via === 'engine'
-          ? () => {
-              ensure(k.engine.cgroupTasks(id, false).length === s.tasksRead, 'cgroupTasks length');
-              return 1;
-            }
-          : () => {
-              ensure((k.fs.readFileSync('/cg/big/tasks', 'utf8') as string).length > s.tasksRead, 'tasks text');
-              return 1;
-            };
-        return timeBatch(run, { reps: s.reps + 2, warmup: s.warmup, after: collect });
+        const run =
+          via === 'engine'
+            ? () => {
+                ensure(k.engine.cgroupTasks(id, false).length === s.tasksRead, 'cgroupTasks length');
+                return 1;
+              }
+            : () => {
+                ensure((k.fs.readFileSync('/cg/big/tasks', 'utf8') as string).length > s.tasksRead, 'tasks text');
+                return 1;
+              };
+        return timeBatch(run, { reps: s.reps + 2, warmup: s.warmup, minTimeMs: s.minTimeMs, after: collect });
       },
     });
   }
@@ -334,19 +367,22 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
         run: async (engine) => {
           if (via === 'engine') {
             const { e, roots } = engineWithHierarchies(engine, 1);
-            return timeBatch(() => {
-              const made: number[] = [e.cgroupCreate(roots[0]!)];
-              let level = [made[0]!];
-              for (let d = 0; d < t.depth; d++) {
-                const next: number[] = [];
-                for (const p of level) for (let i = 0; i < t.fanout; i++) next.push(e.cgroupCreate(p));
-                made.push(...next);
-                level = next;
-              }
-              for (let i = made.length - 1; i >= 0; i--) e.cgroupDestroy(made[i]!);
-              ensure(e.stats().cgroups === 1, 'the tree is gone');
-              return made.length;
-            }, { reps: s.reps + 2, warmup: s.warmup });
+            return timeBatch(
+              () => {
+                const made: number[] = [e.cgroupCreate(roots[0]!)];
+                let level = [made[0]!];
+                for (let d = 0; d < t.depth; d++) {
+                  const next: number[] = [];
+                  for (const p of level) for (let i = 0; i < t.fanout; i++) next.push(e.cgroupCreate(p));
+                  made.push(...next);
+                  level = next;
+                }
+                for (let i = made.length - 1; i >= 0; i--) e.cgroupDestroy(made[i]!);
+                ensure(e.stats().cgroups === 1, 'the tree is gone');
+                return made.length;
+              },
+              { reps: s.reps + 2, warmup: s.warmup, minTimeMs: s.minTimeMs },
+            );
           }
           const k = await kernel(engine);
           k.mount('/cg', 'none,name=bench');
@@ -354,15 +390,19 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
           let level = ['/cg/top'];
           for (let d = 0; d < t.depth; d++) {
             const next: string[] = [];
-            for (const p of level) for (let i = 0; i < t.fanout; i++) next.push(`${p}/${t.fanout === 1 ? 'd' : `c${i}`}`);
+            for (const p of level)
+              for (let i = 0; i < t.fanout; i++) next.push(`${p}/${t.fanout === 1 ? 'd' : `c${i}`}`);
             paths.push(...next);
             level = next;
           }
-          return timeBatch(() => {
-            for (const p of paths) k.fs.mkdirSync(p);
-            for (let i = paths.length - 1; i >= 0; i--) k.fs.rmdirSync(paths[i]!);
-            return paths.length;
-          }, { reps: s.reps + 2, warmup: s.warmup });
+          return timeBatch(
+            () => {
+              for (const p of paths) k.fs.mkdirSync(p);
+              for (let i = paths.length - 1; i >= 0; i--) k.fs.rmdirSync(paths[i]!);
+              return paths.length;
+            },
+            { reps: s.reps + 2, warmup: s.warmup, minTimeMs: s.minTimeMs },
+          );
         },
       });
     }
@@ -386,10 +426,13 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
     run: async (engine) => {
       const { k, pids } = await cpuacctKernel(engine, 1024);
       let i = 0;
-      const m = timeCalls(() => {
-        k.charge(pids[i]!, 1000, { cpu: i & 3 });
-        i = (i + 1) & 1023;
-      }, { maxTime: s.maxTime });
+      const m = timeCalls(
+        () => {
+          k.charge(pids[i]!, 1000, { cpu: i & 3 });
+          i = (i + 1) & 1023;
+        },
+        { maxTime: s.maxTime },
+      );
       ensure(k.fs.readFileSync('/cg/a/cpuacct.usage', 'utf8') !== '0\n', 'usage was charged');
       return m;
     },
@@ -402,7 +445,11 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
     run: async (engine) => {
       const { k, pids } = await cpuacctKernel(engine, s.chargeBatch);
       const ns = new Float64Array(pids.length).fill(1000);
-      return timeBatch(() => k.chargeMany(pids, ns, { cpu: 1 }), { reps: s.reps, warmup: s.warmup });
+      return timeBatch(() => k.chargeMany(pids, ns, { cpu: 1 }), {
+        reps: s.reps,
+        warmup: s.warmup,
+        minTimeMs: s.minTimeMs,
+      });
     },
   });
 
@@ -459,7 +506,12 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
       unit: 'fork+exit pairs',
       run: async (engine) => {
         const { k, parent } = await c.setup(engine);
-        return timeBatch(() => k.exitMany(k.forkMany(parent, c.batch)), { reps: s.reps, warmup: s.warmup, after: collect });
+        return timeBatch(() => k.exitMany(k.forkMany(parent, c.batch)), {
+          reps: s.reps,
+          warmup: s.warmup,
+          minTimeMs: s.minTimeMs,
+          after: collect,
+        });
       },
     });
   }

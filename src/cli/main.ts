@@ -12,10 +12,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Io } from './io.ts';
-import { formatOptions, parseOptions, UsageError } from './options.ts';
 import type { OptionSpec } from './options.ts';
+import { formatOptions, parseOptions, UsageError } from './options.ts';
 
-export type { Io, Output, Input } from './io.ts';
+export type { Input, Io, Output } from './io.ts';
 
 const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { name: 'help', short: 'h', type: 'boolean', description: 'show help (also: cgsim help <command>)' },

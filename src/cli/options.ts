@@ -40,7 +40,10 @@ export function parseCount(text: string): number {
 }
 
 /** Parse argv against the table: the values (defaults filled in) and the positional args. */
-export function parseOptions(argv: readonly string[], specs: readonly OptionSpec[]): { values: OptionValues; positionals: string[] } {
+export function parseOptions(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+): { values: OptionValues; positionals: string[] } {
   const values: OptionValues = {};
   for (const s of specs) values[s.name] = s.default;
   const positionals: string[] = [];

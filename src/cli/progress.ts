@@ -10,7 +10,10 @@ export class Progress {
   private last = 0;
   private shown = false;
 
-  constructor(private readonly out: Output, private readonly label = '') {
+  constructor(
+    private readonly out: Output,
+    private readonly label = '',
+  ) {
     this.tty = out.isTTY === true;
   }
 

@@ -51,8 +51,13 @@ export class ShellSyntaxError extends Error {
   override name = 'ShellSyntaxError';
   /** The lines bash prints, each after its `FILE: line N: ` prefix. */
   readonly lines: string[];
-  constructor(readonly token: string, readonly line: number, openQuote?: string) {
-    const main = token === '' ? 'syntax error: unexpected end of file' : `syntax error near unexpected token \`${token}'`;
+  constructor(
+    readonly token: string,
+    readonly line: number,
+    openQuote?: string,
+  ) {
+    const main =
+      token === '' ? 'syntax error: unexpected end of file' : `syntax error near unexpected token \`${token}'`;
     super(main);
     this.lines = openQuote === undefined ? [main] : [`unexpected EOF while looking for matching \`${openQuote}'`, main];
   }
@@ -66,7 +71,10 @@ export class Parser {
   private pos = 0;
   private line = 1;
 
-  constructor(private readonly src: string, private readonly eofComplete = true) {}
+  constructor(
+    private readonly src: string,
+    private readonly eofComplete = true,
+  ) {}
 
   /** The commands of the next logical line; [] for a blank line; null at the end. */
   nextLine(): ListItem[] | null {

@@ -15,21 +15,28 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { createInterface } from 'node:readline';
+import { TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from '../engine/types.ts';
 import { Kernel } from '../kernel.ts';
-import { TASK_LIVE, TASK_ZOMBIE, TASK_FREE } from '../engine/types.ts';
 import { ENGINE_CHOICES, pickEngine } from './engine.ts';
-import { readAll } from './io.ts';
 import type { Io, Output } from './io.ts';
-import { formatOptions, parseOptions, UsageError } from './options.ts';
+import { readAll } from './io.ts';
 import type { OptionSpec } from './options.ts';
-import { IncompleteInput, Parser, ShellSyntaxError } from './shell-parse.ts';
+import { formatOptions, parseOptions, UsageError } from './options.ts';
 import type { ListItem, SimpleCommand, Word } from './shell-parse.ts';
+import { IncompleteInput, Parser, ShellSyntaxError } from './shell-parse.ts';
 import { errCode, strerror } from './strerror.ts';
 import { renderCgroupTree } from './tree.ts';
 
 export const SH_OPTIONS: readonly OptionSpec[] = [
   { name: 'command', short: 'c', type: 'string', arg: 'STRING', description: 'run the commands in STRING, then exit' },
-  { name: 'engine', type: 'string', arg: 'KIND', choices: ENGINE_CHOICES, description: 'auto, wasm or reference', default: 'auto' },
+  {
+    name: 'engine',
+    type: 'string',
+    arg: 'KIND',
+    choices: ENGINE_CHOICES,
+    description: 'auto, wasm or reference',
+    default: 'auto',
+  },
   { name: 'cpus', type: 'number', description: 'simulated CPUs', default: 4 },
   { name: 'mems', type: 'number', description: 'simulated memory nodes', default: 1 },
   { name: 'pid-max', type: 'number', description: 'like /proc/sys/kernel/pid_max', default: 32768 },
@@ -38,7 +45,10 @@ export const SH_OPTIONS: readonly OptionSpec[] = [
 
 /** One line per shell command, for `help` and `cgsim sh --help`. */
 const COMMAND_HELP: ReadonlyArray<[string, string]> = [
-  ['mount -t cgroup -o OPTS cgroup DIR', 'mount a hierarchy (OPTS: cpuset,cpuacct,pids,debug,ns, none, name=X, release_agent=P, noprefix, ...)'],
+  [
+    'mount -t cgroup -o OPTS cgroup DIR',
+    'mount a hierarchy (OPTS: cpuset,cpuacct,pids,debug,ns, none, name=X, release_agent=P, noprefix, ...)',
+  ],
   ['mount -t cpuset cpuset DIR', 'the legacy cpuset filesystem'],
   ['mount -o remount,OPTS cgroup DIR', 'change the subsystems or release_agent of a hierarchy'],
   ['mount', 'list the mounts'],
@@ -48,7 +58,10 @@ const COMMAND_HELP: ReadonlyArray<[string, string]> = [
   ['ls [-l] [-1] [PATH...]', 'list a directory'],
   ['cat FILE...', 'print files (tasks, cgroup.procs, cpuset.cpus, /proc/PID/cgroup, /proc/cgroups, ...)'],
   ['echo [-n] [-e] TEXT > FILE', 'write to a file (>> appends); e.g. echo $! > /cg/a/tasks'],
-  ['fork [-t] [-n N] [-c NAME] [PARENT]', 'fork a task of PARENT (default: the shell, pid 1) and print its pid; -t: a thread; -n: N processes'],
+  [
+    'fork [-t] [-n N] [-c NAME] [PARENT]',
+    'fork a task of PARENT (default: the shell, pid 1) and print its pid; -t: a thread; -n: N processes',
+  ],
   ['exit PID...', 'the tasks exit (`exit` alone leaves the shell)'],
   ['ps', 'the tasks: pid, tgid, ppid, state, command, cgroups'],
   ['tree [DIR]', 'the cgroup tree under DIR (default: every mount) with task counts and CPU time'],
@@ -85,8 +98,27 @@ class ShellExit {
 }
 
 const BUILTIN_NAMES = [
-  'cat', 'cd', 'charge', 'echo', 'exit', 'false', 'fork', 'help', 'kill', 'logout', 'ls', 'mkdir', 'mount',
-  'ps', 'pwd', 'quit', 'rmdir', 'set', 'tree', 'true', 'umount',
+  'cat',
+  'cd',
+  'charge',
+  'echo',
+  'exit',
+  'false',
+  'fork',
+  'help',
+  'kill',
+  'logout',
+  'ls',
+  'mkdir',
+  'mount',
+  'ps',
+  'pwd',
+  'quit',
+  'rmdir',
+  'set',
+  'tree',
+  'true',
+  'umount',
 ];
 
 /** Commands that are bash builtins (their errors carry bash's prefix). */
@@ -110,7 +142,12 @@ export class Shell {
   private source: Source = { kind: 'interactive' };
   private line = 0;
 
-  constructor(readonly k: Kernel, private readonly out: Output, private readonly err: Output, private readonly tty = false) {
+  constructor(
+    readonly k: Kernel,
+    private readonly out: Output,
+    private readonly err: Output,
+    private readonly tty = false,
+  ) {
     k.on('release', (ev) => {
       this.err.write(`release: ${ev.agent} ${ev.path}\n`);
     });
@@ -171,9 +208,12 @@ export class Shell {
   /** bash's error prefix: 'bash: ' interactively, 'FILE: line N: ' or 'bash: line N: ' otherwise. */
   private prefix(): string {
     switch (this.source.kind) {
-      case 'interactive': return 'bash: ';
-      case 'file': return `${this.source.name}: line ${this.line}: `;
-      case 'string': return `bash: line ${this.line}: `;
+      case 'interactive':
+        return 'bash: ';
+      case 'file':
+        return `${this.source.name}: line ${this.line}: `;
+      case 'string':
+        return `bash: line ${this.line}: `;
     }
   }
 
@@ -266,7 +306,9 @@ export class Shell {
         if (outTarget !== null && outTarget !== 'null') this.k.fs.closeSync(outTarget.fd);
         throw e;
       }
-      err.write(`${BASH_BUILTINS.has(name) ? this.prefix() : ''}${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+      err.write(
+        `${BASH_BUILTINS.has(name) ? this.prefix() : ''}${name}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
       this.status = 1;
     }
     if (outTarget !== null && outTarget !== 'null') {
@@ -290,27 +332,49 @@ export class Shell {
 
   private dispatch(name: string, args: string[], out: Output, err: Output): number {
     switch (name) {
-      case 'true': case ':': return 0;
-      case 'false': return 1;
-      case 'echo': return this.echo(args, out);
-      case 'cat': return this.cat(args, out, err);
-      case 'ls': return this.ls(args, out, err);
-      case 'mkdir': return this.mkdir(args, err);
-      case 'rmdir': return this.rmdir(args, err);
-      case 'mount': return this.mount(args, out, err);
-      case 'umount': return this.umount(args, err);
-      case 'fork': return this.fork(args, out, err);
-      case 'exit': case 'kill':
+      case 'true':
+      case ':':
+        return 0;
+      case 'false':
+        return 1;
+      case 'echo':
+        return this.echo(args, out);
+      case 'cat':
+        return this.cat(args, out, err);
+      case 'ls':
+        return this.ls(args, out, err);
+      case 'mkdir':
+        return this.mkdir(args, err);
+      case 'rmdir':
+        return this.rmdir(args, err);
+      case 'mount':
+        return this.mount(args, out, err);
+      case 'umount':
+        return this.umount(args, err);
+      case 'fork':
+        return this.fork(args, out, err);
+      case 'exit':
+      case 'kill':
         if (args.length === 0 && name === 'exit') throw new ShellExit(this.status);
         return this.exitTasks(name, args, err);
-      case 'quit': case 'logout': throw new ShellExit(this.status);
-      case 'ps': return this.ps(out);
-      case 'tree': return this.tree(args, out, err);
-      case 'charge': return this.charge(args, err);
-      case 'cd': return this.cd(args, err);
-      case 'pwd': out.write(this.cwd + '\n'); return 0;
-      case 'set': return this.set(args, err);
-      case 'help': return this.help(args, out, err);
+      case 'quit':
+      case 'logout':
+        throw new ShellExit(this.status);
+      case 'ps':
+        return this.ps(out);
+      case 'tree':
+        return this.tree(args, out, err);
+      case 'charge':
+        return this.charge(args, err);
+      case 'cd':
+        return this.cd(args, err);
+      case 'pwd':
+        out.write(this.cwd + '\n');
+        return 0;
+      case 'set':
+        return this.set(args, err);
+      case 'help':
+        return this.help(args, out, err);
       default:
         err.write(`${this.prefix()}${name}: command not found\n`);
         return 127;
@@ -337,8 +401,12 @@ export class Shell {
         text = text.slice(0, cut);
         newline = false;
       }
-      text = text.replace(/\\([\\abefnrtv0])/g, (_, c: string) =>
-        ({ '\\': '\\', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '0': '\0' })[c] ?? c);
+      text = text.replace(
+        /\\([\\abefnrtv0])/g,
+        (_, c: string) =>
+          ({ '\\': '\\', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '0': '\0' })[c] ??
+          c,
+      );
     }
     out.write(newline ? text + '\n' : text);
     return 0;
@@ -379,7 +447,9 @@ export class Shell {
       out.write(`cgsim sh: a shell over a simulated cgroup v1 kernel.\n\n${formatCommands()}\n`);
       return 0;
     }
-    const rows = COMMAND_HELP.filter(([c]) => args.some((a) => c === a || c.startsWith(a + ' ') || c.startsWith(a + ',')));
+    const rows = COMMAND_HELP.filter(([c]) =>
+      args.some((a) => c === a || c.startsWith(a + ' ') || c.startsWith(a + ',')),
+    );
     if (rows.length === 0) {
       err.write(`${this.prefix()}help: no help topics match \`${args[0]}'.\n`);
       return 1;
@@ -530,7 +600,10 @@ export class Shell {
     if (operands.length === 0 || operands.length > 2) return mountUsage('mount', err);
     const target = operands[operands.length - 1]!;
     const source = operands.length === 2 ? operands[0]! : (type ?? 'cgroup');
-    const list = opts.join(',').split(',').filter((o) => o !== '');
+    const list = opts
+      .join(',')
+      .split(',')
+      .filter((o) => o !== '');
     const remount = list.includes('remount');
     const data = list.filter((o) => o !== 'remount' && o !== 'rw' && o !== 'relatime').join(',');
     if (type !== undefined && type !== 'cgroup' && type !== 'cpuset') {
@@ -558,8 +631,14 @@ export class Shell {
         this.k.umount(this.abs(target));
       } catch (e) {
         const code = errCode(e);
-        const msg = code === 'EINVAL' ? 'not mounted.' : code === 'ENOENT' ? 'no mount point specified.'
-          : code === 'EBUSY' ? 'target is busy.' : strerror(e) + '.';
+        const msg =
+          code === 'EINVAL'
+            ? 'not mounted.'
+            : code === 'ENOENT'
+              ? 'no mount point specified.'
+              : code === 'EBUSY'
+                ? 'target is busy.'
+                : strerror(e) + '.';
         err.write(`umount: ${target}: ${msg}\n`);
         status = 32;
       }
@@ -587,7 +666,8 @@ export class Shell {
       let pids: number[];
       if (count === 1 || thread) {
         pids = [];
-        for (let i = 0; i < count; i++) pids.push(this.k.fork(parent, { thread, ...(flags.c !== undefined ? { name: flags.c } : {}) }));
+        for (let i = 0; i < count; i++)
+          pids.push(this.k.fork(parent, { thread, ...(flags.c !== undefined ? { name: flags.c } : {}) }));
       } else {
         if (flags.c !== undefined) {
           pids = [];
@@ -625,7 +705,12 @@ export class Shell {
 
   private charge(args: string[], err: Output): number {
     const [pid, ns, cpu] = args;
-    if (pid === undefined || ns === undefined || args.length > 3 || ![pid, ns, cpu ?? '0'].every((a) => /^[0-9]+$/.test(a))) {
+    if (
+      pid === undefined ||
+      ns === undefined ||
+      args.length > 3 ||
+      ![pid, ns, cpu ?? '0'].every((a) => /^[0-9]+$/.test(a))
+    ) {
       err.write('charge: usage: charge PID NS [CPU]\n');
       return 2;
     }
@@ -657,10 +742,22 @@ export class Shell {
       const state = e.taskState(pid);
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8') as string;
       const comm = /^Name:\t(.*)$/m.exec(status)?.[1] ?? '?';
-      const cgroups = state === TASK_LIVE
-        ? (fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8') as string).trim().split('\n').filter((l) => l !== '').join(' ')
-        : '';
-      rows.push([String(pid), String(e.taskTgid(pid)), String(e.taskPpid(pid)), state === TASK_ZOMBIE ? 'Z' : 'S', comm, cgroups]);
+      const cgroups =
+        state === TASK_LIVE
+          ? (fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8') as string)
+              .trim()
+              .split('\n')
+              .filter((l) => l !== '')
+              .join(' ')
+          : '';
+      rows.push([
+        String(pid),
+        String(e.taskTgid(pid)),
+        String(e.taskPpid(pid)),
+        state === TASK_ZOMBIE ? 'Z' : 'S',
+        comm,
+        cgroups,
+      ]);
     }
     const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
     const commWidth = Math.max(...rows.map((r) => r[4]!.length));
@@ -688,12 +785,12 @@ export class Shell {
         err.write(`tree: ${shown}: ${strerror('ENOTDIR')}\n`);
         return 2;
       }
-      out.write(renderCgroupTree(this.k, abs).replace(abs, shown));
+      out.write(renderCgroupTree(this.k, abs, '', shown));
       return 0;
     }
     const mounts = [...this.k.mounts.keys()].filter((m) => abs === '/' || m === abs || m.startsWith(abs + '/')).sort();
     if (mounts.length === 0) out.write(`${shown}: no cgroup hierarchy mounted here\n`);
-    mounts.forEach((m, i) => out.write((i > 0 ? '\n' : '') + renderCgroupTree(this.k, m)));
+    out.write(mounts.map((m) => renderCgroupTree(this.k, m)).join('\n'));
     return 0;
   }
 
@@ -718,7 +815,10 @@ export class Shell {
     const base = slash < 0 ? word : word.slice(slash + 1);
     const dir = this.abs(dirPart === '' ? '.' : dirPart);
     try {
-      const entries = this.k.fs.readdirSync(dir, { withFileTypes: true }) as Array<{ name: string; isDirectory(): boolean }>;
+      const entries = this.k.fs.readdirSync(dir, { withFileTypes: true }) as Array<{
+        name: string;
+        isDirectory(): boolean;
+      }>;
       const hits = entries
         .filter((d) => d.name.startsWith(base))
         .map((d) => dirPart + d.name + (d.isDirectory() ? '/' : ''))
@@ -737,7 +837,11 @@ export class Shell {
 // ---------------------------------------------------------------- helpers
 
 /** Parse -abc style flags: `boolFlags` take no value, `valueFlags` take the next argument. */
-function shortFlags(args: string[], boolFlags: string, valueFlags: string): {
+function shortFlags(
+  args: string[],
+  boolFlags: string,
+  valueFlags: string,
+): {
   flags: Record<string, string>;
   operands: string[];
   bad?: string;
@@ -788,13 +892,21 @@ function mountUsage(cmd: string, err: Output): number {
 /** util-linux's mount(8) messages for the errno of a failed mount(2). */
 function mountMessage(code: string | undefined, source: string, remount: boolean, e: unknown): string {
   switch (code) {
-    case 'EBUSY': return remount ? 'mount point busy.' : `${source} already mounted or mount point busy.`;
-    case 'EINVAL': return `wrong fs type, bad option, bad superblock on ${source}, missing codepage or helper program, or other error.`;
-    case 'ENOENT': return 'mount point does not exist.';
-    case 'ENOTDIR': return 'mount point is not a directory.';
-    case 'ENODEV': return 'unknown filesystem type.';
-    case 'EPERM': case 'EACCES': return 'must be superuser to use mount.';
-    default: return `${strerror(e)}.`;
+    case 'EBUSY':
+      return remount ? 'mount point busy.' : `${source} already mounted or mount point busy.`;
+    case 'EINVAL':
+      return `wrong fs type, bad option, bad superblock on ${source}, missing codepage or helper program, or other error.`;
+    case 'ENOENT':
+      return 'mount point does not exist.';
+    case 'ENOTDIR':
+      return 'mount point is not a directory.';
+    case 'ENODEV':
+      return 'unknown filesystem type.';
+    case 'EPERM':
+    case 'EACCES':
+      return 'must be superuser to use mount.';
+    default:
+      return `${strerror(e)}.`;
   }
 }
 

@@ -23,19 +23,20 @@
  * Everything random comes from a seeded PRNG: the same flags give the same result (counts,
  * css_sets, CPU time, trees) on either engine. Only `timing` depends on the machine.
  */
-import { Kernel } from '../kernel.ts';
-import type { ReleaseEvent } from '../kernel.ts';
+
 import type { EngineKind } from '../engine/types.ts';
+import type { ReleaseEvent } from '../kernel.ts';
+import { Kernel } from '../kernel.ts';
 import { builtinSubsystems } from '../subsys/index.ts';
-import { Prng } from './prng.ts';
 import { ENGINE_CHOICES, pickEngine } from './engine.ts';
-import { bytes, compact, grouped } from './io.ts';
 import type { Io } from './io.ts';
-import { formatOptions, parseOptions, UsageError } from './options.ts';
+import { bytes, compact, grouped } from './io.ts';
 import type { OptionSpec } from './options.ts';
+import { formatOptions, parseOptions, UsageError } from './options.ts';
+import { Prng } from './prng.ts';
 import { Progress } from './progress.ts';
-import { cgroupTreeNode, formatTree, readCgroupTree, seconds } from './tree.ts';
 import type { CgroupRow } from './tree.ts';
+import { cgroupTreeNode, formatTree, readCgroupTree, seconds } from './tree.ts';
 
 export const CPUSET = '/sys/fs/cgroup/cpuset';
 export const CPUACCT = '/sys/fs/cgroup/cpuacct';
@@ -78,10 +79,46 @@ interface Job {
 const SERVICES: ReadonlyArray<Omit<Service, 'leader' | 'pool'>> = [
   { name: 'sshd', cpuset: '/system', path: '/system/sshd', weight: 1, cpuMeanNs: 20_000, sysShare: 0.5, cpus: [0] },
   { name: 'cron', cpuset: '/system', path: '/system/cron', weight: 1, cpuMeanNs: 10_000, sysShare: 0.3, cpus: [0] },
-  { name: 'frontend', cpuset: '/services', path: '/services/web/frontend', weight: 8, cpuMeanNs: 150_000, sysShare: 0.2, cpus: [1, 2, 3], peer: 'api' },
-  { name: 'api', cpuset: '/services', path: '/services/web/api', weight: 6, cpuMeanNs: 300_000, sysShare: 0.2, cpus: [1, 2, 3], peer: 'frontend' },
-  { name: 'db', cpuset: '/services', path: '/services/db', weight: 3, cpuMeanNs: 800_000, sysShare: 0.4, cpus: [2, 3], peer: 'cache' },
-  { name: 'cache', cpuset: '/services', path: '/services/cache', weight: 2, cpuMeanNs: 100_000, sysShare: 0.1, cpus: [1], peer: 'db' },
+  {
+    name: 'frontend',
+    cpuset: '/services',
+    path: '/services/web/frontend',
+    weight: 8,
+    cpuMeanNs: 150_000,
+    sysShare: 0.2,
+    cpus: [1, 2, 3],
+    peer: 'api',
+  },
+  {
+    name: 'api',
+    cpuset: '/services',
+    path: '/services/web/api',
+    weight: 6,
+    cpuMeanNs: 300_000,
+    sysShare: 0.2,
+    cpus: [1, 2, 3],
+    peer: 'frontend',
+  },
+  {
+    name: 'db',
+    cpuset: '/services',
+    path: '/services/db',
+    weight: 3,
+    cpuMeanNs: 800_000,
+    sysShare: 0.4,
+    cpus: [2, 3],
+    peer: 'cache',
+  },
+  {
+    name: 'cache',
+    cpuset: '/services',
+    path: '/services/cache',
+    weight: 2,
+    cpuMeanNs: 100_000,
+    sysShare: 0.1,
+    cpus: [1],
+    peer: 'db',
+  },
 ];
 
 /** Fraction of a service's workers that exit at each step. */
@@ -173,7 +210,10 @@ export async function simulate(opts: SimOptions): Promise<SimRun> {
   k.mount(CPUSET, 'cpuset');
   k.mount(CPUACCT, 'cpuacct');
   k.mount(SIM, `none,name=sim,release_agent=${RELEASE_AGENT}`);
-  for (const [dir, cpus] of [['system', '0'], ['services', '1-3']] as const) {
+  for (const [dir, cpus] of [
+    ['system', '0'],
+    ['services', '1-3'],
+  ] as const) {
     fs.mkdirSync(`${CPUSET}/${dir}`);
     fs.writeFileSync(`${CPUSET}/${dir}/cpuset.cpus`, cpus);
     fs.writeFileSync(`${CPUSET}/${dir}/cpuset.mems`, '0');
@@ -237,7 +277,8 @@ export async function simulate(opts: SimOptions): Promise<SimRun> {
     const jobQuota = Math.floor(quota * JOB_SHARE);
     let left = quota - jobQuota;
     services.forEach((s, i) => {
-      const n = i === services.length - 1 ? left : Math.min(left, Math.round(((quota - jobQuota) * s.weight) / weightSum));
+      const n =
+        i === services.length - 1 ? left : Math.min(left, Math.round(((quota - jobQuota) * s.weight) / weightSum));
       left -= n;
       if (n <= 0) return;
       s.pool.add(k!.forkMany(s.leader, n));
@@ -340,12 +381,33 @@ export async function simulate(opts: SimOptions): Promise<SimRun> {
 // ---------------------------------------------------------------- the command
 
 export const SIMULATE_OPTIONS: readonly OptionSpec[] = [
-  { name: 'tasks', short: 'n', type: 'number', arg: 'N', description: 'tasks forked over the run (1M, 250k, ...)', default: 1_000_000 },
+  {
+    name: 'tasks',
+    short: 'n',
+    type: 'number',
+    arg: 'N',
+    description: 'tasks forked over the run (1M, 250k, ...)',
+    default: 1_000_000,
+  },
   { name: 'size', type: 'number', arg: 'N', description: 'same as --tasks' },
   { name: 'steps', short: 's', type: 'number', arg: 'N', description: 'simulation steps', default: 100 },
-  { name: 'duration', short: 'd', type: 'number', arg: 'SECONDS', description: 'stop after this much wall time (the result then depends on the machine)' },
+  {
+    name: 'duration',
+    short: 'd',
+    type: 'number',
+    arg: 'SECONDS',
+    description: 'stop after this much wall time (the result then depends on the machine)',
+  },
   { name: 'seed', type: 'number', arg: 'N', description: 'PRNG seed: the same seed gives the same result', default: 1 },
-  { name: 'engine', short: 'e', type: 'string', arg: 'KIND', choices: ENGINE_CHOICES, description: 'auto, wasm or reference', default: 'auto' },
+  {
+    name: 'engine',
+    short: 'e',
+    type: 'string',
+    arg: 'KIND',
+    choices: ENGINE_CHOICES,
+    description: 'auto, wasm or reference',
+    default: 'auto',
+  },
   { name: 'json', type: 'boolean', description: 'print a machine-readable summary on stdout' },
   { name: 'progress', type: 'boolean', description: 'progress bar on stderr (only on a terminal)', default: true },
   { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
@@ -374,7 +436,8 @@ export async function simulateCommand(argv: readonly string[], io: Io): Promise<
   const seed = Number(values.seed);
   if (!Number.isInteger(tasks) || tasks < 0) throw new UsageError('--tasks must be a whole number >= 0');
   if (!Number.isInteger(steps) || steps < 1) throw new UsageError('--steps must be a whole number >= 1');
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError('--seed must be an integer in 0 .. 2^32-1');
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new UsageError('--seed must be an integer in 0 .. 2^32-1');
   const duration = values.duration as number | undefined;
   if (duration !== undefined && !(duration > 0)) throw new UsageError('--duration must be > 0');
   const engine = pickEngine(values.engine as string, (m) => io.stderr.write(m + '\n'));

@@ -10,15 +10,23 @@ import { readFileSync } from 'node:fs';
 import { Kernel } from '../kernel.ts';
 import { ENGINE_CHOICES, pickEngine } from './engine.ts';
 import type { Io } from './io.ts';
-import { formatOptions, parseOptions, UsageError } from './options.ts';
 import type { OptionSpec } from './options.ts';
+import { formatOptions, parseOptions, UsageError } from './options.ts';
 import { Shell } from './shell.ts';
 import { simulate, trees } from './simulate.ts';
-import { renderCgroupTree } from './tree.ts';
 import { strerror } from './strerror.ts';
+import { renderCgroupTree } from './tree.ts';
 
 export const TREE_OPTIONS: readonly OptionSpec[] = [
-  { name: 'engine', short: 'e', type: 'string', arg: 'KIND', choices: ENGINE_CHOICES, description: 'auto, wasm or reference', default: 'auto' },
+  {
+    name: 'engine',
+    short: 'e',
+    type: 'string',
+    arg: 'KIND',
+    choices: ENGINE_CHOICES,
+    description: 'auto, wasm or reference',
+    default: 'auto',
+  },
   { name: 'seed', type: 'number', description: 'seed of the demo run', default: 1 },
   { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
 ];
@@ -60,6 +68,6 @@ export async function treeCommand(argv: readonly string[], io: Io): Promise<numb
   const status = shell.runScript(script, { kind: 'file', name: file });
   const mounts = [...k.mounts.keys()].sort();
   if (mounts.length === 0) io.stdout.write('(no cgroup hierarchy mounted)\n');
-  mounts.forEach((m, i) => io.stdout.write((i > 0 ? '\n' : '') + renderCgroupTree(k, m)));
+  io.stdout.write(mounts.map((m) => renderCgroupTree(k, m)).join('\n'));
   return status;
 }

@@ -27,7 +27,9 @@ export function formatTree(root: TreeNode, headers: readonly string[], title = '
     rows.push({ label: prefix + branch + node.name, cells: node.cells });
     const kids = node.children;
     const childPrefix = prefix + (branch === '' ? '' : branch === '└── ' ? '    ' : '│   ');
-    kids.forEach((kid, i) => walk(kid, childPrefix, i === kids.length - 1 ? '└── ' : '├── '));
+    kids.forEach((kid, i) => {
+      walk(kid, childPrefix, i === kids.length - 1 ? '└── ' : '├── ');
+    });
   };
   walk(root, '', '');
   const labelWidth = Math.max(...rows.map((r) => r.label.length)) + 2;
@@ -81,7 +83,8 @@ export function readCgroupTree(k: Kernel, dir: string, rel = '/'): CgroupRow {
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
-  for (const name of names) children.push(readCgroupTree(k, `${dir}/${name}`, rel === '/' ? `/${name}` : `${rel}/${name}`));
+  for (const name of names)
+    children.push(readCgroupTree(k, `${dir}/${name}`, rel === '/' ? `/${name}` : `${rel}/${name}`));
   return { path: rel, tasks, cpuNs, children };
 }
 
@@ -96,9 +99,9 @@ export function cgroupTreeNode(row: CgroupRow, rootLabel: string, withCpu: boole
   };
 }
 
-/** The tree of the hierarchy mounted at (or the cgroup directory) `dir`, with its header. */
-export function renderCgroupTree(k: Kernel, dir: string, title = ''): string {
+/** The tree of the hierarchy mounted at (or the cgroup directory) `dir`, its root labelled `label`. */
+export function renderCgroupTree(k: Kernel, dir: string, title = '', label = dir): string {
   const row = readCgroupTree(k, dir);
   const withCpu = row.cpuNs !== null;
-  return formatTree(cgroupTreeNode(row, dir, withCpu), withCpu ? ['tasks', 'cpu time'] : ['tasks'], title);
+  return formatTree(cgroupTreeNode(row, label, withCpu), withCpu ? ['tasks', 'cpu time'] : ['tasks'], title);
 }
