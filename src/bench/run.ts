@@ -332,7 +332,7 @@ export async function benchCommand(argv: readonly string[], io: Io): Promise<num
   io.stdout.write(formatTable(rows));
   io.stdout.write('\n' + formatGoals(rows));
   const seconds = (performance.now() - started) / 1000;
-  io.stdout.write(`\n${rows.length} benchmarks in ${seconds.toFixed(0)} s\n`);
+  io.stdout.write(`\n${rows.length} benchmark${rows.length === 1 ? '' : 's'} in ${seconds.toFixed(0)} s\n`);
   if (values.json || values.out !== undefined) {
     const path = values.out !== undefined ? resolve(String(values.out)) : defaultResultsPath();
     mkdirSync(dirname(path), { recursive: true });

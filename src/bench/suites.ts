@@ -59,7 +59,7 @@ export interface BenchSizes {
 export const FULL_SIZES: BenchSizes = {
   batch: 1_000_000,
   pidsBatch: 200_000,
-  maxTime: 0.5,
+  maxTime: 1,
   attachNs: [1, 10, 100, 1_000, 10_000],
   attachOps: 500_000,
   kernelAttachOps: 100_000,
@@ -72,9 +72,9 @@ export const FULL_SIZES: BenchSizes = {
   ],
   chargeBatch: 1_000_000,
   memory: [1_000_000, 10_000_000, 100_000_000],
-  reps: 3,
+  reps: 5,
   warmup: 1,
-  minTimeMs: 100,
+  minTimeMs: 200,
   isolateMemory: true,
 };
 
@@ -89,7 +89,8 @@ export const QUICK_SIZES: BenchSizes = {
   tasksRead: 200_000,
   chargeBatch: 200_000,
   memory: [1_000_000],
-  reps: 2,
+  reps: 3,
+  minTimeMs: 50,
 };
 
 /** Cap every size at `max` (a fast run, or a smoke test). */
@@ -460,6 +461,11 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
       label: 'subsystems: []',
       batch: s.batch,
       setup: async (engine) => ({ k: await kernel(engine), parent: 1 }),
+    },
+    {
+      label: 'all built-ins registered, none mounted',
+      batch: s.batch,
+      setup: async (engine) => ({ k: await kernel(engine, { subsystems: builtinSubsystems() }), parent: 1 }),
     },
     {
       label: 'cpuset+cpuacct+debug mounted',

@@ -25,7 +25,7 @@ import { formatOptions, parseOptions, UsageError } from './options.ts';
 import type { ListItem, SimpleCommand, Word } from './shell-parse.ts';
 import { IncompleteInput, Parser, ShellSyntaxError } from './shell-parse.ts';
 import { errCode, strerror } from './strerror.ts';
-import { renderCgroupTree } from './tree.ts';
+import { hierarchyTitle, renderCgroupTree } from './tree.ts';
 
 export const SH_OPTIONS: readonly OptionSpec[] = [
   { name: 'command', short: 'c', type: 'string', arg: 'STRING', description: 'run the commands in STRING, then exit' },
@@ -120,6 +120,20 @@ const BUILTIN_NAMES = [
   'true',
   'umount',
 ];
+
+/** mount(8) options that become mount flags rather than filesystem data. */
+const MOUNT_FLAGS = new Set([
+  'rw',
+  'ro',
+  'defaults',
+  'relatime',
+  'noatime',
+  'nosuid',
+  'nodev',
+  'noexec',
+  'auto',
+  'noauto',
+]);
 
 /** Commands that are bash builtins (their errors carry bash's prefix). */
 const BASH_BUILTINS = new Set(['cd', 'echo', 'exit', 'pwd', 'set', 'help', 'logout', 'kill']);
@@ -605,7 +619,8 @@ export class Shell {
       .split(',')
       .filter((o) => o !== '');
     const remount = list.includes('remount');
-    const data = list.filter((o) => o !== 'remount' && o !== 'rw' && o !== 'relatime').join(',');
+    // Generic mount flags are mount(8)'s business (MS_* bits), not cgroup options.
+    const data = list.filter((o) => o !== 'remount' && !MOUNT_FLAGS.has(o)).join(',');
     if (type !== undefined && type !== 'cgroup' && type !== 'cpuset') {
       err.write(`mount: ${target}: unknown filesystem type '${type}'.\n`);
       return 32;
@@ -790,7 +805,7 @@ export class Shell {
     }
     const mounts = [...this.k.mounts.keys()].filter((m) => abs === '/' || m === abs || m.startsWith(abs + '/')).sort();
     if (mounts.length === 0) out.write(`${shown}: no cgroup hierarchy mounted here\n`);
-    out.write(mounts.map((m) => renderCgroupTree(this.k, m)).join('\n'));
+    out.write(mounts.map((m) => renderCgroupTree(this.k, m, hierarchyTitle(this.k, m))).join('\n'));
     return 0;
   }
 

@@ -15,7 +15,7 @@ import { formatOptions, parseOptions, UsageError } from './options.ts';
 import { Shell } from './shell.ts';
 import { simulate, trees } from './simulate.ts';
 import { strerror } from './strerror.ts';
-import { renderCgroupTree } from './tree.ts';
+import { hierarchyTitle, renderCgroupTree } from './tree.ts';
 
 export const TREE_OPTIONS: readonly OptionSpec[] = [
   {
@@ -68,6 +68,6 @@ export async function treeCommand(argv: readonly string[], io: Io): Promise<numb
   const status = shell.runScript(script, { kind: 'file', name: file });
   const mounts = [...k.mounts.keys()].sort();
   if (mounts.length === 0) io.stdout.write('(no cgroup hierarchy mounted)\n');
-  io.stdout.write(mounts.map((m) => renderCgroupTree(k, m)).join('\n'));
+  io.stdout.write(mounts.map((m) => renderCgroupTree(k, m, hierarchyTitle(k, m))).join('\n'));
   return status;
 }

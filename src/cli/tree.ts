@@ -105,3 +105,11 @@ export function renderCgroupTree(k: Kernel, dir: string, title = '', label = dir
   const withCpu = row.cpuNs !== null;
   return formatTree(cgroupTreeNode(row, label, withCpu), withCpu ? ['tasks', 'cpu time'] : ['tasks'], title);
 }
+
+/** 'cpuset,cpuacct on /cg' (plus the release agent): what is mounted at `mount`. */
+export function hierarchyTitle(k: Kernel, mount: string): string {
+  const h = k.hierarchies().find((x) => x.mounts.includes(mount));
+  if (h === undefined) return mount;
+  const what = [...h.subsystems, ...(h.name ? [`name=${h.name}`] : [])].join(',') || 'none';
+  return `${what} on ${mount}${h.releaseAgent ? `, release_agent=${h.releaseAgent}` : ''}`;
+}

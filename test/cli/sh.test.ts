@@ -238,6 +238,7 @@ test('release notifications are reported on stderr; tree shows counts and CPU ti
     [
       '2',
       '! release: /sbin/agent /jobs/j1',
+      'cpuacct on /cg, release_agent=/sbin/agent',
       '            tasks  cpu time',
       '/cg             1    1.50 s',
       '└── jobs        0    1.50 s',
