@@ -3,6 +3,8 @@
 // Everything returns >= 0 or -errno. Lists are written to the IO buffer and their length is
 // returned; JS then reads them at ioPtr() (the buffer may move on any call, so JS asks again).
 // Batch inputs go the other way: JS asks scratch(bytes) for room, writes, then calls.
+// Batches bigger than one IO chunk (wasm.ts BATCH_CHUNK entries) run in two passes over the
+// chunks (check everything, then apply), so the IO buffer stays small whatever the batch size.
 // The only caller is src/engine/wasm.ts (WasmEngine); "per op" below means once per call of
 // the Engine method of the same name.
 
@@ -55,14 +57,38 @@ function exitImpl(pid: u32): i32 {
 }
 export { exitImpl as exit };
 
-/** forkMany, per batch (hot): the new pids in the IO buffer; count | -ESRCH | -EAGAIN | -EINVAL. */
-export function forkMany(parent: u32, count: i32): i32 {
-  return T.taskForkMany(parent, count);
+/**
+ * forkMany, per batch (hot): fork `count` processes of parent, all or nothing. With out != 0
+ * the new pids go to the IO buffer; with out = 0 (batches bigger than the IO chunk) JS reads
+ * them with forkManyRead. count | -ESRCH | -EAGAIN | -EINVAL.
+ */
+export function forkMany(parent: u32, count: i32, out: i32): i32 {
+  return T.taskForkMany(parent, count, out != 0);
 }
 
-/** exitMany, per batch (hot): exits the n pids JS wrote to the IO buffer. n | -ESRCH | -EPERM. */
+/** forkMany of a big batch, once per chunk right after forkMany(out = 0): see taskForkManyRead. */
+export function forkManyRead(max: u32): i32 {
+  return T.taskForkManyRead(max);
+}
+
+/** exitMany, per batch of one chunk (hot): exits the n pids JS wrote to the IO buffer. n | -ESRCH | -EPERM. */
 export function exitMany(n: u32): i32 {
   return T.taskExitMany(bufPtr(BUF_IO), n);
+}
+
+/** exitMany of a big batch, pass 1, per chunk: check and mark. n | -ESRCH | -EPERM (chunk left unmarked). */
+export function exitManyMark(n: u32): i32 {
+  return T.taskExitMark(bufPtr(BUF_IO), n);
+}
+
+/** exitMany of a big batch after a failed check, per earlier chunk: unmark. */
+export function exitManyUnmark(n: u32): void {
+  T.taskExitUnmark(bufPtr(BUF_IO), n);
+}
+
+/** exitMany of a big batch, pass 2, per chunk: exit the marked pids. */
+export function exitManyMarked(n: u32): void {
+  T.taskExitMarked(bufPtr(BUF_IO), n);
 }
 
 /** taskState, per op. */
@@ -261,9 +287,22 @@ export function attach(pid: u32, cgrp: u32, group: i32): i32 {
   return T.taskAttach(pid, cgrp, group != 0);
 }
 
-/** attachMany, per batch (hot): the n pids JS wrote to the IO buffer. n | -ESRCH | -ENOENT. */
+/** attachMany, per batch of one chunk (hot): the n pids JS wrote to the IO buffer. n | -ENOENT | -ESRCH. */
 export function attachMany(n: u32, cgrp: u32): i32 {
-  return T.taskAttachMany(bufPtr(BUF_IO), n, cgrp);
+  let r = T.taskAttachCheck(bufPtr(BUF_IO), n, cgrp);
+  if (r < 0) return r;
+  r = T.taskAttachApply(bufPtr(BUF_IO), n, cgrp);
+  return r < 0 ? r : <i32>n;
+}
+
+/** attachMany of a big batch, pass 1, per chunk. 0 | -ENOENT | -ESRCH. */
+export function attachManyCheck(n: u32, cgrp: u32): i32 {
+  return T.taskAttachCheck(bufPtr(BUF_IO), n, cgrp);
+}
+
+/** attachMany of a big batch, pass 2, per chunk. 0 | -ENOMEM. */
+export function attachManyApply(n: u32, cgrp: u32): i32 {
+  return T.taskAttachApply(bufPtr(BUF_IO), n, cgrp);
 }
 
 // ---- css_sets ----
@@ -347,11 +386,10 @@ export function charge(pid: u32, ns: f64, cpu: u32, mode: u32, h: i32): i32 {
 }
 
 /**
- * chargeMany, per batch (hot). The IO buffer holds n f64 ns, then n i32 pids (JS lays it out
- * with scratch(n * 12)). All validated first: the shared arguments, then each (ns, pid) in
- * order. n | -EINVAL | -ESRCH.
+ * chargeMany, pass 1, per chunk. The IO buffer holds n f64 ns, then n i32 pids (JS lays it out
+ * with scratch(n * 12)). The shared arguments, then each (ns, pid) in order. 0 | -EINVAL | -ESRCH.
  */
-export function chargeMany(n: u32, cpu: u32, mode: u32, h: i32): i32 {
+export function chargeManyCheck(n: u32, cpu: u32, mode: u32, h: i32): i32 {
   let err = chargeArgsCheck(cpu, mode, h);
   if (err) return err;
   let nsList = bufPtr(BUF_IO);
@@ -360,10 +398,23 @@ export function chargeMany(n: u32, cpu: u32, mode: u32, h: i32): i32 {
     if (!nsIsValid(listGetF64(nsList, i))) return -EINVAL;
     if (!T.tskIsAllocated(listGet(pidList, i))) return -ESRCH;
   }
+  return 0;
+}
+
+/** chargeMany, pass 2, per chunk (checked): charge every (ns, pid). */
+export function chargeManyApply(n: u32, cpu: u32, mode: u32, h: i32): void {
+  let nsList = bufPtr(BUF_IO);
+  let pidList = nsList + <usize>n * LIST_F64;
   for (let i: u32 = 0; i < n; i++) {
-    let pid = listGet(pidList, i);
-    C.cpuacctCharge(chargeTarget(pid, h), <u64>listGetF64(nsList, i), cpu, mode);
+    C.cpuacctCharge(chargeTarget(listGet(pidList, i), h), <u64>listGetF64(nsList, i), cpu, mode);
   }
+}
+
+/** chargeMany, per batch of one chunk (hot): check, then charge. n | -EINVAL | -ESRCH. */
+export function chargeMany(n: u32, cpu: u32, mode: u32, h: i32): i32 {
+  let r = chargeManyCheck(n, cpu, mode, h);
+  if (r < 0) return r;
+  chargeManyApply(n, cpu, mode, h);
   return <i32>n;
 }
 

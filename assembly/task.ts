@@ -411,18 +411,28 @@ export function taskFork(parent: u32, thread: bool): i32 {
   return p;
 }
 
+// forkMany's output cursor: the new pids sit at the head of the parent's cset task list, the
+// newest first, so a batch too big for the IO buffer is read back from there in chunks.
+let forkReadPos: u32 = 0; // next pid to hand out (walking towards older ones)
+let forkReadLeft: u32 = 0; // pids of the last forkMany not yet read
+
 /**
- * Fork `count` processes of parent, all or nothing; the new pids go to the IO buffer.
+ * Fork `count` processes of parent, all or nothing. With `out`, the new pids go to the IO
+ * buffer in fork order; otherwise taskForkManyRead hands them out afterwards.
  * count | -ESRCH | -EAGAIN | -EINVAL | -ENOMEM.
  */
-export function taskForkMany(parent: u32, count: i32): i32 {
+export function taskForkMany(parent: u32, count: i32, out: bool): i32 {
   if (count < 0) return -EINVAL;
   if (!tskIsLive(parent)) return -ESRCH;
+  forkReadLeft = 0;
   if (count == 0) return 0;
   let n = <u32>count;
   if (n > pidMax - 1 - nrPids) return -EAGAIN;
-  let out = bufEnsure(BUF_IO, listBytes(n));
-  if (!out) return -ENOMEM;
+  let list: usize = 0;
+  if (out) {
+    list = bufEnsure(BUF_IO, listBytes(n));
+    if (!list) return -ENOMEM;
+  }
   let cset = tskCset(parent);
   let tgid = tskTgid(parent);
   let oldHead = csetTaskHead(cset);
@@ -432,8 +442,9 @@ export function taskForkMany(parent: u32, count: i32): i32 {
     let p = pidAlloc();
     if (p < 0) {
       // out of pids: undo (the orphan scan, if one ran, changed nothing observable)
-      for (let j: u32 = 0; j < i; j++) {
-        let q = listGet(out, j);
+      while (head != oldHead) {
+        let q = head;
+        head = tskNext(q);
         tskSetCset(q, 0);
         tskSetNext(q, 0);
         tskSetPrev(q, 0);
@@ -451,7 +462,7 @@ export function taskForkMany(parent: u32, count: i32): i32 {
     tskSetPrev(pid, 0);
     if (head) tskSetPrev(head, pid);
     head = pid;
-    listSet(out, i, pid);
+    if (out) listSet(list, i, pid);
   }
   csetSetTaskHead(cset, head);
   tskSetRel(tgid, tskRel(tgid) | REL_FORKED);
@@ -459,7 +470,30 @@ export function taskForkMany(parent: u32, count: i32): i32 {
   csetNrTasksAdd(cset, n);
   nrPids += n;
   nrLive += n;
+  if (!out) {
+    forkReadPos = head;
+    forkReadLeft = n;
+  }
   return count;
+}
+
+/**
+ * The next (newest-first) `max` pids of the last forkMany, written to the IO buffer in fork
+ * order: the result's entries [left - k, left) where left is what remained before the call.
+ * Valid only right after taskForkMany(out = false). The count written.
+ */
+export function taskForkManyRead(max: u32): i32 {
+  let k = max < forkReadLeft ? max : forkReadLeft;
+  let list = bufEnsure(BUF_IO, listBytes(k));
+  if (!list) return -ENOMEM;
+  let p = forkReadPos;
+  for (let j = k; j > 0; j--) {
+    listSet(list, j - 1, p);
+    p = tskNext(p);
+  }
+  forkReadPos = p;
+  forkReadLeft -= k;
+  return <i32>k;
 }
 
 /** A LIVE pid (not init) on cset exits. */
@@ -507,31 +541,48 @@ export function taskExit(pid: u32): i32 {
   return 0;
 }
 
-/** Exit every pid of pids[0..n), all or nothing: n | -ESRCH (not LIVE, repeated) | -EPERM. */
-export function taskExitMany(pids: usize, n: u32): i32 {
-  let err: i32 = 0;
-  let i: u32 = 0;
-  for (; i < n; i++) {
+/**
+ * exitMany, first pass: check that every pid of pids[0..n) is LIVE, not init, and not seen
+ * before (in this list or an earlier chunk of the same batch), and mark it. On failure the
+ * marks this call made are undone. n | -ESRCH (not LIVE, repeated) | -EPERM (init).
+ */
+export function taskExitMark(pids: usize, n: u32): i32 {
+  for (let i: u32 = 0; i < n; i++) {
     let pid = listGet(pids, i);
-    if (pid >= pidMax) { err = -ESRCH; break; }
-    let cset = tskCset(pid);
-    if (cset == 0 || (cset & CSET_MARK) != 0) { err = -ESRCH; break; }
-    if (pid == INIT_PID) { err = -EPERM; break; }
+    let err: i32 = 0;
+    let cset = pid < pidMax ? tskCset(pid) : 0;
+    if (cset == 0 || (cset & CSET_MARK) != 0) err = -ESRCH;
+    else if (pid == INIT_PID) err = -EPERM;
+    if (err) {
+      taskExitUnmark(pids, i);
+      return err;
+    }
     tskSetCset(pid, cset | CSET_MARK);
   }
-  if (err) {
-    for (let j: u32 = 0; j < i; j++) {
-      let pid = listGet(pids, j);
-      tskSetCset(pid, tskCset(pid) & ~CSET_MARK);
-    }
-    return err;
-  }
-  for (i = 0; i < n; i++) {
-    let pid = listGet(pids, i);
-    let cset = tskCset(pid) & ~CSET_MARK;
-    taskExitLive(pid, cset);
-  }
   return <i32>n;
+}
+
+/** exitMany, after a failed check: clear the marks of pids[0..n). */
+export function taskExitUnmark(pids: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    let pid = listGet(pids, i);
+    tskSetCset(pid, tskCset(pid) & ~CSET_MARK);
+  }
+}
+
+/** exitMany, second pass: exit the marked pids of pids[0..n) in order. */
+export function taskExitMarked(pids: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    let pid = listGet(pids, i);
+    taskExitLive(pid, tskCset(pid) & ~CSET_MARK);
+  }
+}
+
+/** Exit every pid of pids[0..n), all or nothing: n | -ESRCH (not LIVE, repeated) | -EPERM. */
+export function taskExitMany(pids: usize, n: u32): i32 {
+  let r = taskExitMark(pids, n);
+  if (r >= 0) taskExitMarked(pids, n);
+  return r;
 }
 
 // ---- attach ----
@@ -568,12 +619,17 @@ export function taskAttach(pid: u32, cgrp: u32, group: bool): i32 {
   return 0;
 }
 
-/** Move every pid of pids[0..n) to cgrp, all or nothing: n | -ENOENT (first) | -ESRCH | -ENOMEM. */
-export function taskAttachMany(pids: usize, n: u32, cgrp: u32): i32 {
+/** attachMany, first pass: 0 | -ENOENT (cgrp, first) | -ESRCH (a pid of pids[0..n) is FREE). */
+export function taskAttachCheck(pids: usize, n: u32, cgrp: u32): i32 {
   if (!cgrpIsLive(cgrp)) return -ENOENT;
   for (let i: u32 = 0; i < n; i++) {
     if (!tskIsAllocated(listGet(pids, i))) return -ESRCH;
   }
+  return 0;
+}
+
+/** attachMany, second pass (checked): move each LIVE pid of pids[0..n) to cgrp. 0 | -ENOMEM. */
+export function taskAttachApply(pids: usize, n: u32, cgrp: u32): i32 {
   for (let i: u32 = 0; i < n; i++) {
     let pid = listGet(pids, i);
     if (tskCset(pid) != 0) {
@@ -581,7 +637,7 @@ export function taskAttachMany(pids: usize, n: u32, cgrp: u32): i32 {
       if (r < 0) return r;
     }
   }
-  return <i32>n;
+  return 0;
 }
 
 /** Write a DUMP record for every allocated pid, ascending, to the IO buffer; the count. */

@@ -6,7 +6,9 @@
  * and linear memory. Calls are flat numbers: ids in, ids or `-errno` out. Lists come back
  * through the engine's IO buffer: the export returns the length, `ioPtr()` says where the
  * buffer is now, and the values are copied out with `slice()`. Batch inputs go the other way
- * (`scratch(bytes)` makes room, JS writes, one call does the whole batch).
+ * (`scratch(bytes)` makes room, JS writes, one call does the whole batch). A batch bigger than
+ * BATCH_CHUNK entries crosses in chunks, in two passes (check every chunk, then apply), so
+ * all-or-nothing holds and linear memory does not grow with the batch.
  *
  * Linear memory may grow on any call that allocates, which detaches every typed-array view:
  * views are re-taken when found detached (length 0), never kept across such a call.
@@ -30,6 +32,11 @@ const TASK_BYTES = 16;
 /** Room kept free beside the task table for csets, cgroups, counters and list buffers. */
 const HEADROOM_BYTES = 64 * 2 ** 20;
 const HIER_LIMIT = 1024;
+/**
+ * Entries per batch chunk: batches up to this size cross in one call; bigger ones run in two
+ * passes over chunks (check all, then apply), so the IO buffer never grows with the batch.
+ */
+const BATCH_CHUNK = 16384;
 /** Words per taskDump record: pid, tgid, ppid, cset, state (assembly/defs.ts DUMP_*). */
 const DUMP_WORDS = 5;
 const CPU_LIMIT = 4096;
@@ -61,8 +68,12 @@ interface Exports {
   ioPtr(): number;
   fork(parent: number, thread: number): number;
   exit(pid: number): number;
-  forkMany(parent: number, count: number): number;
+  forkMany(parent: number, count: number, out: number): number;
+  forkManyRead(max: number): number;
   exitMany(n: number): number;
+  exitManyMark(n: number): number;
+  exitManyUnmark(n: number): void;
+  exitManyMarked(n: number): void;
   taskState(pid: number): number;
   taskTgid(pid: number): number;
   taskPpid(pid: number): number;
@@ -91,6 +102,8 @@ interface Exports {
   cgroupCssRefs(cgrp: number): number;
   attach(pid: number, cgrp: number, group: number): number;
   attachMany(n: number, cgrp: number): number;
+  attachManyCheck(n: number, cgrp: number): number;
+  attachManyApply(n: number, cgrp: number): number;
   csetRefcount(cs: number): number;
   csetNrTasks(cs: number): number;
   csetCgroups(cs: number): number;
@@ -99,6 +112,8 @@ interface Exports {
   releaseQueue(): number;
   charge(pid: number, ns: number, cpu: number, mode: number, h: number): number;
   chargeMany(n: number, cpu: number, mode: number, h: number): number;
+  chargeManyCheck(n: number, cpu: number, mode: number, h: number): number;
+  chargeManyApply(n: number, cpu: number, mode: number, h: number): void;
   cpuacctUsage(cgrp: number, cpu: number, mode: number): bigint;
   cpuacctValid(cgrp: number, cpu: number, mode: number): number;
   cpuacctReset(cgrp: number): number;
@@ -262,15 +277,53 @@ export class WasmEngine implements Engine {
   forkMany(parent: number, count: number): Int32Array | number {
     if (!Number.isInteger(count) || count < 0) return EINVAL;
     // any count above pidMax is beyond the free pids: let wasm say ESRCH or EAGAIN
-    const n = this.ex.forkMany(int(parent), Math.min(count, this.pidMax));
+    const c = Math.min(count, this.pidMax);
+    const small = c <= BATCH_CHUNK;
+    const n = this.ex.forkMany(int(parent), c, small ? 1 : 0);
     if (n < 0) return WasmEngine.ok(n, 'forkMany');
-    return this.list(n, 'forkMany');
+    if (small) return this.list(n, 'forkMany');
+    // a big batch: read the pids back newest first, one chunk at a time
+    const pids = new Int32Array(n);
+    for (let end = n; end > 0;) {
+      const k = WasmEngine.ok(this.ex.forkManyRead(BATCH_CHUNK), 'forkMany');
+      const at = (this.ex.ioPtr() >>> 0) >>> 2;
+      pids.set(this.i32().subarray(at, at + k), end - k);
+      end -= k;
+    }
+    return pids;
+  }
+
+  /** Copy a chunk of pids into the IO buffer. */
+  private loadChunk(pids: Int32Array, what: string): void {
+    const at = this.scratch(pids.length * 4, what) >>> 2;
+    this.i32().set(pids, at);
   }
 
   exitMany(pids: Int32Array): number {
-    const at = this.scratch(pids.length * 4, 'exitMany') >>> 2;
-    this.i32().set(pids, at);
-    return this.ex.exitMany(pids.length);
+    const n = pids.length;
+    if (n <= BATCH_CHUNK) {
+      this.loadChunk(pids, 'exitMany');
+      return this.ex.exitMany(n);
+    }
+    for (let off = 0; off < n; off += BATCH_CHUNK) {
+      const chunk = pids.subarray(off, off + BATCH_CHUNK);
+      this.loadChunk(chunk, 'exitMany');
+      const r = this.ex.exitManyMark(chunk.length);
+      if (r < 0) {
+        for (let u = 0; u < off; u += BATCH_CHUNK) {
+          const done = pids.subarray(u, u + BATCH_CHUNK);
+          this.loadChunk(done, 'exitMany');
+          this.ex.exitManyUnmark(done.length);
+        }
+        return r;
+      }
+    }
+    for (let off = 0; off < n; off += BATCH_CHUNK) {
+      const chunk = pids.subarray(off, off + BATCH_CHUNK);
+      this.loadChunk(chunk, 'exitMany');
+      this.ex.exitManyMarked(chunk.length);
+    }
+    return n;
   }
 
   taskState(pid: number): number {
@@ -386,9 +439,24 @@ export class WasmEngine implements Engine {
   }
 
   attachMany(pids: Int32Array, cgrp: number): number {
-    const at = this.scratch(pids.length * 4, 'attachMany') >>> 2;
-    this.i32().set(pids, at);
-    return WasmEngine.ok(this.ex.attachMany(pids.length, int(cgrp)), 'attachMany');
+    const n = pids.length;
+    const c = int(cgrp);
+    if (n <= BATCH_CHUNK) {
+      this.loadChunk(pids, 'attachMany');
+      return WasmEngine.ok(this.ex.attachMany(n, c), 'attachMany');
+    }
+    for (let off = 0; off < n; off += BATCH_CHUNK) {
+      const chunk = pids.subarray(off, off + BATCH_CHUNK);
+      this.loadChunk(chunk, 'attachMany');
+      const r = this.ex.attachManyCheck(chunk.length, c);
+      if (r < 0) return r;
+    }
+    for (let off = 0; off < n; off += BATCH_CHUNK) {
+      const chunk = pids.subarray(off, off + BATCH_CHUNK);
+      this.loadChunk(chunk, 'attachMany');
+      WasmEngine.ok(this.ex.attachManyApply(chunk.length, c), 'attachMany');
+    }
+    return n;
   }
 
   // ---- css_sets ----
@@ -421,13 +489,32 @@ export class WasmEngine implements Engine {
     return this.ex.charge(int(pid), ns, int(cpu), int(mode), int(h));
   }
 
-  chargeMany(pids: Int32Array, ns: Float64Array, cpu: number, mode: number, h: number): number {
-    if (pids.length !== ns.length) return EINVAL;
+  /** Copy a chunk of (ns, pid) pairs into the IO buffer: all ns (f64), then all pids. */
+  private loadChargeChunk(pids: Int32Array, ns: Float64Array): void {
     const n = pids.length;
     const ptr = this.scratch(n * 12, 'chargeMany');
     this.f64().set(ns, ptr >>> 3);
     this.i32().set(pids, (ptr + n * 8) >>> 2);
-    return this.ex.chargeMany(n, int(cpu), int(mode), int(h));
+  }
+
+  chargeMany(pids: Int32Array, ns: Float64Array, cpu: number, mode: number, h: number): number {
+    if (pids.length !== ns.length) return EINVAL;
+    const n = pids.length;
+    const [c, m, s] = [int(cpu), int(mode), int(h)];
+    if (n <= BATCH_CHUNK) {
+      this.loadChargeChunk(pids, ns);
+      return this.ex.chargeMany(n, c, m, s);
+    }
+    for (let off = 0; off < n; off += BATCH_CHUNK) {
+      this.loadChargeChunk(pids.subarray(off, off + BATCH_CHUNK), ns.subarray(off, off + BATCH_CHUNK));
+      const r = this.ex.chargeManyCheck(Math.min(BATCH_CHUNK, n - off), c, m, s);
+      if (r < 0) return r;
+    }
+    for (let off = 0; off < n; off += BATCH_CHUNK) {
+      this.loadChargeChunk(pids.subarray(off, off + BATCH_CHUNK), ns.subarray(off, off + BATCH_CHUNK));
+      this.ex.chargeManyApply(Math.min(BATCH_CHUNK, n - off), c, m, s);
+    }
+    return n;
   }
 
   cpuacctUsage(cgrp: number, cpu: number, mode: number): bigint {

@@ -282,6 +282,38 @@ test('batch ops over a million tasks; views survive memory growth; memory is reu
   assert.is(e.pidsInUse(), 1);
 });
 
+test('batches bigger than one IO chunk stay all or nothing and keep linear memory small', () => {
+  const e = boot({ pidMax: 200_000 });
+  const h = e.hierCreate();
+  const a = e.cgroupCreate(e.hierRoot(h));
+  const before = e.stats().memoryBytes;
+  const pids = e.forkMany(1, 100_000) as Int32Array; // read back in chunks
+  assert.is(pids.length, 100_000);
+  assert.ok(pids.every((v, i) => v === i + 2), 'fork order');
+  assert.ok(e.stats().memoryBytes - before < 1 << 20, 'the IO buffer did not grow with the batch');
+  const late = pids.slice();
+  late[70_000] = 199_999; // a FREE pid in a later chunk
+  assert.is(e.attachMany(late, a), -ESRCH);
+  assert.is(e.cgroupTaskCount(a), 0);
+  assert.is(e.attachMany(pids.subarray(0, 50_000), 9999), -ENOENT);
+  const ns = new Float64Array(100_000).fill(7);
+  ns[90_000] = -1;
+  assert.is(e.chargeMany(pids, ns, 0, 0, h), -EINVAL);
+  late[70_000] = pids[3]!; // repeated, in a later chunk than its first occurrence
+  assert.is(e.exitMany(late), -ESRCH);
+  late[70_000] = 1;
+  assert.is(e.exitMany(late), -EPERM);
+  assert.is(e.pidsInUse(), 100_001, 'nothing exited, every mark cleared');
+  assert.is(e.cpuacctUsage(e.hierRoot(h), 0, 0), 0n);
+  assert.is(e.attachMany(pids, a), 100_000);
+  ns[90_000] = 1;
+  assert.is(e.chargeMany(pids, ns, 0, 0, h), 100_000);
+  assert.is(e.cpuacctUsage(a, 0, 0), 7n * 99_999n + 1n);
+  assert.is(e.exitMany(pids), 100_000);
+  assert.is(e.pidsInUse(), 1);
+  assert.ok(e.stats().memoryBytes - before < 1 << 20);
+});
+
 test('options are validated, including the 4 GiB budget', () => {
   assert.throws(() => createWasmEngine({ pidMax: 1, maxHierarchies: 4, cpus: 1 }), RangeError);
   assert.throws(() => createWasmEngine({ pidMax: 1 << 28, maxHierarchies: 4, cpus: 1 }), /4 GiB/);
