@@ -43,7 +43,13 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
     description: 'engines to run',
     default: 'both',
   },
-  { name: 'progress', type: 'boolean', description: 'progress bar on stderr (only on a terminal)', default: true },
+  {
+    name: 'progress',
+    type: 'boolean',
+    description: 'progress bar on stderr (only on a terminal)',
+    noDescription: 'no progress bar on stderr',
+    default: true,
+  },
   { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
 ];
 
@@ -51,7 +57,7 @@ export const BENCH_HELP = `Usage: cgsim bench [options]
 
 Run the benchmark suite on the wasm engine and the reference model side by side, and
 print each pair with its ratio (wasm ops/s / reference ops/s; for memory rows, reference
-bytes/task / wasm bytes/task). The full run takes a few minutes; see bench/README.md.
+bytes/task / wasm bytes/task). The full run takes 1-2 minutes on 2 cores; see bench/README.md.
 
 Options:
 ${formatOptions(BENCH_OPTIONS)}

@@ -21,6 +21,8 @@ export interface OptionSpec {
   default?: boolean | string | number;
   /** Allowed values of a string option. */
   choices?: readonly string[];
+  /** Help text of `--no-<name>`, for a boolean that defaults to true. */
+  noDescription?: string;
 }
 
 export type OptionValues = Record<string, boolean | string | number | undefined>;
@@ -101,17 +103,34 @@ export function parseOptions(
   return { values, positionals };
 }
 
-/** The options part of a help text, one aligned line per option. */
+/** A default as it is typed: 1000000 → '1M'. */
+function showDefault(v: boolean | string | number): string {
+  if (typeof v !== 'number' || v < 1000) return String(v);
+  for (const [div, suffix] of [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const)
+    if (v % div === 0) return `${v / div}${suffix}`;
+  return String(v);
+}
+
+/**
+ * The options part of a help text, one aligned line per option. A boolean that defaults to
+ * true is shown as its negation (`--no-progress`), with `noDescription`.
+ */
 export function formatOptions(specs: readonly OptionSpec[]): string {
+  const negated = (s: OptionSpec): boolean => s.type === 'boolean' && s.default === true;
   const heads = specs.map((s) => {
-    const short = s.short !== undefined ? `-${s.short}, ` : '    ';
+    const short = s.short !== undefined && !negated(s) ? `-${s.short}, ` : '    ';
     const arg = s.type === 'boolean' ? '' : ` ${s.arg ?? (s.type === 'number' ? 'N' : 'VALUE')}`;
-    return `  ${short}--${s.name}${arg}`;
+    return `  ${short}--${negated(s) ? 'no-' : ''}${s.name}${arg}`;
   });
   const width = Math.max(...heads.map((h) => h.length)) + 2;
   return specs
     .map((s, i) => {
-      const dflt = s.default !== undefined && s.default !== false ? ` (default: ${s.default})` : '';
+      if (negated(s)) return `${heads[i]!.padEnd(width)}${s.noDescription ?? `no ${s.description}`}`;
+      const dflt = s.default !== undefined && s.default !== false ? ` (default: ${showDefault(s.default)})` : '';
       return `${heads[i]!.padEnd(width)}${s.description}${dflt}`;
     })
     .join('\n');

@@ -45,10 +45,7 @@ export const SH_OPTIONS: readonly OptionSpec[] = [
 
 /** One line per shell command, for `help` and `cgsim sh --help`. */
 const COMMAND_HELP: ReadonlyArray<[string, string]> = [
-  [
-    'mount -t cgroup -o OPTS cgroup DIR',
-    'mount a hierarchy (OPTS: cpuset,cpuacct,pids,debug,ns, none, name=X, release_agent=P, noprefix, ...)',
-  ],
+  ['mount -t cgroup -o OPTS cgroup DIR', 'mount a hierarchy, OPTS e.g. cpuset,cpuacct or none,name=X'],
   ['mount -t cpuset cpuset DIR', 'the legacy cpuset filesystem'],
   ['mount -o remount,OPTS cgroup DIR', 'change the subsystems or release_agent of a hierarchy'],
   ['mount', 'list the mounts'],
@@ -56,15 +53,12 @@ const COMMAND_HELP: ReadonlyArray<[string, string]> = [
   ['mkdir [-p] DIR...', 'create cgroups'],
   ['rmdir DIR...', 'remove cgroups'],
   ['ls [-l] [-1] [PATH...]', 'list a directory'],
-  ['cat FILE...', 'print files (tasks, cgroup.procs, cpuset.cpus, /proc/PID/cgroup, /proc/cgroups, ...)'],
-  ['echo [-n] [-e] TEXT > FILE', 'write to a file (>> appends); e.g. echo $! > /cg/a/tasks'],
-  [
-    'fork [-t] [-n N] [-c NAME] [PARENT]',
-    'fork a task of PARENT (default: the shell, pid 1) and print its pid; -t: a thread; -n: N processes',
-  ],
+  ['cat FILE...', 'print files (tasks, /proc/PID/cgroup, /proc/cgroups...)'],
+  ['echo [-n] [-e] TEXT > FILE', 'write to a file (>> appends), e.g. echo $! > /cg/a/tasks'],
+  ['fork [-t] [-n N] [-c NAME] [PARENT]', 'fork PARENT (default 1), print the pid; -t: a thread'],
   ['exit PID...', 'the tasks exit (`exit` alone leaves the shell)'],
   ['ps', 'the tasks: pid, tgid, ppid, state, command, cgroups'],
-  ['tree [DIR]', 'the cgroup tree under DIR (default: every mount) with task counts and CPU time'],
+  ['tree [DIR]', 'cgroups under DIR (default: every mount), tasks and CPU time'],
   ['charge PID NS [CPU]', 'cpuacct: charge NS nanoseconds of CPU time to a task'],
   ['cd DIR, pwd', 'change or print the working directory'],
   ['set -e | +e | -x | +x', 'exit on the first error; trace commands'],

@@ -396,7 +396,7 @@ export const SIMULATE_OPTIONS: readonly OptionSpec[] = [
     short: 'd',
     type: 'number',
     arg: 'SECONDS',
-    description: 'stop after this much wall time (the result then depends on the machine)',
+    description: 'stop after SECONDS of wall time (makes the run machine-dependent)',
   },
   { name: 'seed', type: 'number', arg: 'N', description: 'PRNG seed: the same seed gives the same result', default: 1 },
   {
@@ -409,7 +409,13 @@ export const SIMULATE_OPTIONS: readonly OptionSpec[] = [
     default: 'auto',
   },
   { name: 'json', type: 'boolean', description: 'print a machine-readable summary on stdout' },
-  { name: 'progress', type: 'boolean', description: 'progress bar on stderr (only on a terminal)', default: true },
+  {
+    name: 'progress',
+    type: 'boolean',
+    description: 'progress bar on stderr (only on a terminal)',
+    noDescription: 'no progress bar on stderr',
+    default: true,
+  },
   { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
 ];
 
