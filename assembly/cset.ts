@@ -76,13 +76,21 @@ let htCount: u32 = 0;
 }
 /** Next / previous cset in the list of csets linked to csetCgrp(cset, h). */
 // @ts-ignore: decorator
-@inline export function csetLinkNext(cset: u32, h: u32): u32 { return load<u32>(csetLinkAddr(cset, h), CSET_LINK_NEXT); }
+@inline export function csetLinkNext(cset: u32, h: u32): u32 {
+  return load<u32>(csetLinkAddr(cset, h), CSET_LINK_NEXT);
+}
 // @ts-ignore: decorator
-@inline function csetSetLinkNext(cset: u32, h: u32, v: u32): void { store<u32>(csetLinkAddr(cset, h), v, CSET_LINK_NEXT); }
+@inline function csetSetLinkNext(cset: u32, h: u32, v: u32): void {
+  store<u32>(csetLinkAddr(cset, h), v, CSET_LINK_NEXT);
+}
 // @ts-ignore: decorator
-@inline export function csetLinkPrev(cset: u32, h: u32): u32 { return load<u32>(csetLinkAddr(cset, h), CSET_LINK_PREV); }
+@inline export function csetLinkPrev(cset: u32, h: u32): u32 {
+  return load<u32>(csetLinkAddr(cset, h), CSET_LINK_PREV);
+}
 // @ts-ignore: decorator
-@inline function csetSetLinkPrev(cset: u32, h: u32, v: u32): void { store<u32>(csetLinkAddr(cset, h), v, CSET_LINK_PREV); }
+@inline function csetSetLinkPrev(cset: u32, h: u32, v: u32): void {
+  store<u32>(csetLinkAddr(cset, h), v, CSET_LINK_PREV);
+}
 
 /** A cset id names a live cset. */
 // @ts-ignore: decorator

@@ -8,7 +8,7 @@
 // The only caller is src/engine/wasm.ts (WasmEngine); "per op" below means once per call of
 // the Engine method of the same name.
 
-import { EINVAL, ENOENT, ENOMEM, ESRCH, CGF_NOTIFY, CGF_QUEUED, HIER_LIMIT, CPU_LIMIT } from './defs';
+import { CGF_NOTIFY, CGF_QUEUED, CPU_LIMIT, EINVAL, ENOENT, ENOMEM, ESRCH, HIER_LIMIT, PID_LIMIT } from './defs';
 import {
   BUF_IO, LIST_F64, bufEnsure, bufPtr, listBytes, listGet, listGetF64, listSet, memBumpTop, memInit,
 } from './mem';
@@ -23,9 +23,8 @@ import { checkWhere as checkWhereImpl, engineCheck } from './check';
 
 /** WasmEngine constructor, once per instance: size every table. 0 | -EINVAL | -ENOMEM. */
 export function init(pidMax: u32, maxHierarchies: u32, cpus: u32): i32 {
-  if (pidMax < 2 || pidMax > (1 << 28) || maxHierarchies < 1 || maxHierarchies > HIER_LIMIT || cpus < 1 || cpus > CPU_LIMIT) {
-    return -EINVAL;
-  }
+  if (pidMax < 2 || pidMax > PID_LIMIT) return -EINVAL;
+  if (maxHierarchies < 1 || maxHierarchies > HIER_LIMIT || cpus < 1 || cpus > CPU_LIMIT) return -EINVAL;
   memInit();
   if (!sortInit() || !C.cgroupInit(maxHierarchies, cpus) || !S.csetInit(maxHierarchies)) return -ENOMEM;
   if (!T.taskInit(pidMax)) return -ENOMEM;
@@ -33,7 +32,10 @@ export function init(pidMax: u32, maxHierarchies: u32, cpus: u32): i32 {
   return 0;
 }
 
-/** Batch callers (forkMany/exitMany/attachMany/chargeMany), once per batch: room for `bytes` in the IO buffer; its address, or 0. */
+/**
+ * Batch callers (exitMany/attachMany/chargeMany), once per chunk: room for `bytes` in the IO
+ * buffer; its address, or 0.
+ */
 export function scratch(bytes: u32): usize {
   return bufEnsure(BUF_IO, bytes);
 }

@@ -17,13 +17,14 @@
 // to parent 1 and clears every PENDING mark, so a reused pid is never mistaken for a parent.
 
 import {
-  CSET_MARK, DUMP_CSET, DUMP_PID, DUMP_PPID, DUMP_RECORD, DUMP_STATE, DUMP_TGID, EAGAIN, EINVAL, ENOENT, ENOMEM, EPERM, ESRCH, INIT_CSET, INIT_PID, PID_BITMAP_WORD,
-  PID_BLOCK_SHIFT, REL_FLAGS, REL_FORKED, REL_HAS_THREADS, REL_PENDING, REL_PID_MASK, REL_THREAD,
-  REL_ZOMBIE, RESERVED_PIDS, TASK_FREE, TASK_LIVE, TASK_WORD, TASK_ZOMBIE, TG_ENTRY, TG_MIN_CAP,
-  TG_NEXT, TG_PID, TG_PREV,
+  CSET_MARK, DUMP_CSET, DUMP_PID, DUMP_PPID, DUMP_RECORD, DUMP_STATE, DUMP_TGID, EAGAIN, EINVAL,
+  ENOENT, ENOMEM, EPERM, ESRCH, INIT_CSET, INIT_PID, PID_BITMAP_WORD, PID_BLOCK_SHIFT, REL_FLAGS,
+  REL_FORKED, REL_HAS_THREADS, REL_PENDING, REL_PID_MASK, REL_THREAD, REL_ZOMBIE, RESERVED_PIDS,
+  TASK_FREE, TASK_LIVE, TASK_WORD, TASK_ZOMBIE, TG_ENTRY, TG_MIN_CAP, TG_NEXT, TG_PID, TG_PREV,
 } from './defs';
 import {
-  BUF_IO, BUF_TMP, bufEnsure, bufPtr, listBytes, listGet, listSet, memAllocFixed, memAllocZeroed, memFree,
+  BUF_IO, BUF_TMP, bufEnsure, bufPtr, listBytes, listGet, listSet, memAllocFixed, memAllocZeroed,
+  memFree,
 } from './mem';
 import {
   csetCgrp, csetGet, csetGetMany, csetGetVariant, csetNrTasksAdd, csetNrTasksDec, csetNrTasksInc,

@@ -19,8 +19,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERRNO } from '../errors.ts';
-import { PID_LIMIT } from './types.ts';
 import type { Engine, EngineDump, EngineOptions, EngineStats } from './types.ts';
+import { PID_LIMIT } from './types.ts';
 
 const EINVAL = -ERRNO.EINVAL;
 const ENOMEM = -ERRNO.ENOMEM;
@@ -54,7 +54,10 @@ interface WasmModule {
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => {
+  Instance: new (
+    module: WasmModule,
+    imports: Record<string, Record<string, unknown>>,
+  ) => {
     readonly exports: unknown;
   };
 }
@@ -184,7 +187,8 @@ function validateOptions(opts: EngineOptions): void {
     const most = Math.floor((WASM_MAX_BYTES - HEADROOM_BYTES) / (TASK_BYTES + 1 / 512));
     throw new RangeError(
       `pidMax ${pidMax} does not fit in 4 GiB of wasm memory (${TASK_BYTES} bytes per pid); ` +
-      `the wasm engine takes at most ${most}`);
+        `the wasm engine takes at most ${most}`,
+    );
   }
   if (!Number.isInteger(maxHierarchies) || maxHierarchies < 1 || maxHierarchies > HIER_LIMIT) {
     throw new RangeError(`maxHierarchies must be an integer in [1, ${HIER_LIMIT}], got ${maxHierarchies}`);
@@ -284,7 +288,7 @@ export class WasmEngine implements Engine {
     if (small) return this.list(n, 'forkMany');
     // a big batch: read the pids back newest first, one chunk at a time
     const pids = new Int32Array(n);
-    for (let end = n; end > 0;) {
+    for (let end = n; end > 0; ) {
       const k = WasmEngine.ok(this.ex.forkManyRead(BATCH_CHUNK), 'forkMany');
       const at = (this.ex.ioPtr() >>> 0) >>> 2;
       pids.set(this.i32().subarray(at, at + k), end - k);

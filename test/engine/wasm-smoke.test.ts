@@ -5,9 +5,9 @@
 // build. selfCheck() runs after every step.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { type EngineOptions, TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from '../../src/engine/types.ts';
+import { createWasmEngine, type WasmEngine } from '../../src/engine/wasm.ts';
 import { ERRNO } from '../../src/errors.ts';
-import { TASK_FREE, TASK_LIVE, TASK_ZOMBIE, type EngineOptions } from '../../src/engine/types.ts';
-import { WasmEngine, createWasmEngine } from '../../src/engine/wasm.ts';
 
 const test = suite('engine/wasm-smoke');
 const { EAGAIN, EBUSY, EINVAL, ENOENT, EPERM, ESRCH } = ERRNO;
@@ -55,7 +55,7 @@ test('fork, exit, zombies and thread rings', () => {
   const p = e.fork(1, false);
   assert.is(p, 2);
   const threads = [] as number[];
-  for (let i = 0; i < 200; i++) threads.push(e.fork(i % 2 ? p : threads[i - 1] ?? p, true)); // grows the ring map
+  for (let i = 0; i < 200; i++) threads.push(e.fork(i % 2 ? p : (threads[i - 1] ?? p), true)); // grows the ring map
   assert.is(e.taskTgid(threads[199]!), p);
   assert.is((e.threadGroup(threads[5]!) as Int32Array).length, 201);
   assert.is(e.exit(1), -EPERM);
@@ -166,7 +166,9 @@ test('hierarchies, cgroups, attach and css_set reuse', () => {
   // many csets: the hash table and the cset table grow
   const kids = e.forkMany(1, 300) as Int32Array;
   const cgs = Array.from({ length: 150 }, () => e.cgroupCreate(r0));
-  kids.forEach((pid, i) => assert.is(e.attach(pid, cgs[i % 150]!, false), 0));
+  kids.forEach((pid, i) => {
+    assert.is(e.attach(pid, cgs[i % 150]!, false), 0);
+  });
   assert.is(e.stats().cssSets, 1 + 2 + 150); // init, {a,r1}, {a,x}, one per new cgroup
   assert.is(e.exitMany(kids), 300);
   for (const g of cgs) assert.is(e.cgroupDestroy(g), 0);
@@ -277,7 +279,7 @@ test('batch ops over a million tasks; views survive memory growth; memory is reu
   };
   const first = round();
   const second = round();
-  assert.is(second, first, 'the second round reuses the first round\'s regions');
+  assert.is(second, first, "the second round reuses the first round's regions");
   assert.is(e.cpuacctUsage(a, 0, 0), 2n * 3n * 600_000n);
   assert.is(e.pidsInUse(), 1);
 });
@@ -289,7 +291,10 @@ test('batches bigger than one IO chunk stay all or nothing and keep linear memor
   const before = e.stats().memoryBytes;
   const pids = e.forkMany(1, 100_000) as Int32Array; // read back in chunks
   assert.is(pids.length, 100_000);
-  assert.ok(pids.every((v, i) => v === i + 2), 'fork order');
+  assert.ok(
+    pids.every((v, i) => v === i + 2),
+    'fork order',
+  );
   assert.ok(e.stats().memoryBytes - before < 1 << 20, 'the IO buffer did not grow with the batch');
   const late = pids.slice();
   late[70_000] = 199_999; // a FREE pid in a later chunk
