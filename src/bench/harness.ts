@@ -21,6 +21,9 @@ export interface Measurement {
   bytesPerTask?: number;
   /** Memory benchmarks: the process's RSS growth per task. */
   rssBytesPerTask?: number;
+  /** Memory benchmarks: the task count and the engine's stats().memoryBytes. */
+  tasks?: number;
+  memoryBytes?: number;
   /** Relative margin of error (benchmark.js), in percent. */
   rme?: number;
 }

@@ -25,6 +25,7 @@ const V8_SET_LIMIT = 2 ** 24;
 export interface MemoryResult extends Measurement {
   tasks: number;
   memoryBytes: number;
+  bytesPerTask: number;
 }
 
 /** Measure in this process. */

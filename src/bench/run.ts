@@ -73,6 +73,8 @@ export interface ResultEntry {
   nsPerOp: number | null;
   bytesPerTask?: number;
   rssBytesPerTask?: number;
+  tasks?: number;
+  memoryBytes?: number;
   rme?: number;
   skipped?: string;
 }
@@ -151,6 +153,8 @@ export function toEntries(rows: readonly Row[]): ResultEntry[] {
       const e: ResultEntry = { ...base, opsPerSec: round(o.opsPerSec), nsPerOp: round(o.nsPerOp) };
       if (o.bytesPerTask !== undefined) e.bytesPerTask = round(o.bytesPerTask);
       if (o.rssBytesPerTask !== undefined) e.rssBytesPerTask = round(o.rssBytesPerTask);
+      if (o.tasks !== undefined) e.tasks = o.tasks;
+      if (o.memoryBytes !== undefined) e.memoryBytes = o.memoryBytes;
       if (o.rme !== undefined) e.rme = round(o.rme);
       out.push(e);
     }
@@ -182,7 +186,7 @@ function cells(row: Row, o: Outcome | undefined, notes: string[], engine: Engine
     return [`skipped [${notes.length}]`, ''];
   }
   if (row.kind === 'memory')
-    return [(o.bytesPerTask ?? 0).toFixed(1), o.rssBytesPerTask === undefined ? '' : o.rssBytesPerTask.toFixed(1)];
+    return [(o.bytesPerTask ?? 0).toFixed(2), o.rssBytesPerTask === undefined ? '' : o.rssBytesPerTask.toFixed(2)];
   const m = o as Measurement;
   return [compact(m.opsPerSec), m.nsPerOp >= 100 ? m.nsPerOp.toFixed(0) : m.nsPerOp.toFixed(1)];
 }
@@ -261,6 +265,11 @@ export function formatGoals(rows: readonly Row[]): string {
   const memRows = rows.filter((r) => r.kind === 'memory');
   const memLargest = memRows.filter((r) => wasm(r) !== undefined).pop();
   const hundredM = find(/^memory per task: 100M tasks/);
+  // The cost of one more task: the slope between the two largest wasm measurements.
+  const mem = memRows.map(wasm).filter((m): m is Measurement => m?.tasks !== undefined && m.memoryBytes !== undefined);
+  const [m1, m2] = mem.slice(-2);
+  const marginal =
+    m1 && m2 && m2.tasks! > m1.tasks! ? (m2.memoryBytes! - m1.memoryBytes!) / (m2.tasks! - m1.tasks!) : undefined;
   const goals: Array<[string, number | undefined, (v: number) => boolean, (v: number) => string]> = [
     ['batch fork+exit, wasm/reference >= 20x', ratioOf(batch), (v) => v >= 20, (v) => `${v.toFixed(1)}x`],
     [
@@ -275,7 +284,7 @@ export function formatGoals(rows: readonly Row[]): string {
       `<= 16 bytes/task (wasm, ${memLargest?.name ?? 'n/a'})`,
       wasm(memLargest)?.bytesPerTask,
       (v) => v <= 16,
-      (v) => `${v.toFixed(1)} B`,
+      (v) => `${v.toFixed(3)} B${marginal === undefined ? '' : ` (marginal ${marginal.toFixed(3)} B/task)`}`,
     ],
     ['100M tasks in one process (wasm)', wasm(hundredM) === undefined ? undefined : 1e8, () => true, () => 'yes'],
   ];

@@ -22,7 +22,6 @@ import { Kernel } from '../kernel.ts';
 import { builtinSubsystems } from '../subsys/index.ts';
 import type { Outcome } from './harness.ts';
 import { collect, timeBatch, timeCalls } from './harness.ts';
-import type { MemoryResult } from './memory.ts';
 import { measureMemory, measureMemoryIsolated, memoryLimit } from './memory.ts';
 
 export interface BenchSizes {
@@ -536,8 +535,6 @@ export function buildSuite(s: BenchSizes): BenchCase[] {
         collect();
         const r: Outcome = s.isolateMemory ? await measureMemoryIsolated(engine, n) : await measureMemory(engine, n);
         if (!('skipped' in r) && r.bytesPerTask !== undefined) known[engine] = r.bytesPerTask;
-        if ('tasks' in r) delete (r as Partial<MemoryResult>).tasks;
-        if ('memoryBytes' in r) delete (r as Partial<MemoryResult>).memoryBytes;
         return r;
       },
     });
