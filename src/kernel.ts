@@ -9,7 +9,8 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { posix } from 'node:path';
-import { createEngine } from './engine/index.ts';
+import { deserialize, serialize } from 'node:v8';
+import * as engines from './engine/index.ts';
 import type { Engine, EngineStats } from './engine/types.ts';
 import { CPU_SYS, CPU_USER, INIT_PID, TASK_FREE, TASK_LIVE } from './engine/types.ts';
 import { check, codeOf, sysError } from './errors.ts';
@@ -17,7 +18,7 @@ import type { Css, Subsystem, SubsysContext } from './cgroup/defs.ts';
 import { coreFiles } from './cgroup/core-files.ts';
 import { parseMountOptions, rootFlags, validateMountOptions } from './cgroup/options.ts';
 import type { MountOptions } from './cgroup/options.ts';
-import { CgroupNode, CssImpl, DummyRoot, Hierarchy, newInode } from './cgroup/tree.ts';
+import { CgroupNode, CssImpl, DummyRoot, Hierarchy, newInode, reserveInodes } from './cgroup/tree.ts';
 import type { FileEntry, Inode } from './cgroup/tree.ts';
 import type { Credentials, FsBackend, ProcNode } from './fs/backend.ts';
 import { CgroupFs } from './fs/vfs.ts';
@@ -87,6 +88,31 @@ export interface HierarchyInfo {
   releaseAgent: string;
 }
 
+/** The checkpoint image: the engine's own image plus the Kernel's state, as plain data. */
+interface KernelImage {
+  magic: 'cgsim-kernel';
+  version: 1;
+  engine: Uint8Array;
+  cpus: number;
+  mems: number;
+  subsystems: string[];
+  nextHierId: number;
+  dummy: unknown[];
+  hierarchies: Array<{
+    id: number; slot: number; name: string; flags: number; noprefix: boolean; releaseAgent: string;
+    options: Hierarchy['options']; mounts: string[]; ssids: number[];
+  }>;
+  /** Every cgroup, parents before children, children in directory order. */
+  nodes: Array<{
+    id: number; name: string; parent: number; slot: number; inode: Inode; owner: Credentials;
+    cloneChildren: boolean; files: Array<[string, Inode]>; css: Array<[number, unknown]>;
+  }>;
+  mounts: string[];
+  hostDirs: Array<[string, Inode]>;
+  creds: Array<[number, Credentials]>;
+  comms: Array<[number, string]>;
+}
+
 const AGENT_ENV = { HOME: '/', PATH: '/sbin:/bin:/usr/sbin:/usr/bin' };
 const ROOT_CRED: Credentials = Object.freeze({ uid: 0, gid: 0 });
 
@@ -100,6 +126,7 @@ export class Kernel implements FsBackend {
   readonly profile: 'v1' = 'v1';
 
   readonly mounts = new Map<string, Hierarchy>();
+  readonly fdTable = { files: new Map<number, unknown>(), next: 3 };
   readonly hostDirs = new Map<string, Inode>([
     ['/', newInode(0o755, 0, 0)],
     ['/proc', newInode(0o555, 0, 0)],
@@ -170,12 +197,121 @@ export class Kernel implements FsBackend {
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 4096 || !Number.isInteger(mems) || mems < 1 || mems > 1024) {
       throw sysError('EINVAL', 'create');
     }
-    const engine = createEngine(opts.engine ?? 'wasm', {
+    const engine = engines.createEngine(opts.engine ?? 'wasm', {
       pidMax: opts.pidMax ?? 4194304,
       maxHierarchies: opts.maxHierarchies ?? 16,
       cpus,
     });
     return new Kernel(engine, opts);
+  }
+
+  /**
+   * A checkpoint of the whole kernel: engine, hierarchies, cgroups, subsystem states, files'
+   * owners and modes, credentials. `Kernel.restore(bytes)` rebuilds it exactly: the restored
+   * kernel answers every later call as this one would (same pids, ids, release order).
+   */
+  snapshot(): Uint8Array {
+    const saveCss = (ssid: number, state: unknown) => {
+      const ss = this.subsys[ssid]!;
+      return ss.saveState ? ss.saveState(state) : state;
+    };
+    const nodes: KernelImage['nodes'] = [];
+    const walk = (n: CgroupNode) => {
+      nodes.push({
+        id: n.id, name: n.name, parent: n.parent?.id ?? 0, slot: n.hier.slot, inode: n.inode, owner: n.fileOwner,
+        cloneChildren: n.cloneChildren, files: [...n.fileInodes],
+        css: [...n.cssMap].filter(([, css]) => css.cgroup === n && css.parent !== null).map(([ssid, css]) => [ssid, saveCss(ssid, css.state)]),
+      });
+      for (const c of n.childMap.values()) walk(c);
+    };
+    const hs = [...this.hierBySlot.values()].sort((a, b) => a.id - b.id);
+    for (const h of hs) walk(h.root);
+    const image: KernelImage = {
+      magic: 'cgsim-kernel', version: 1, engine: (this.engine as any).save() as Uint8Array, cpus: this.cpus, mems: this.mems,
+      subsystems: [...this.ssNames], nextHierId: this.nextHierId,
+      dummy: this.dummyCss.map((css, ssid) => saveCss(ssid, css.state)),
+      hierarchies: hs.map((h) => ({
+        id: h.id, slot: h.slot, name: h.name, flags: h.flags, noprefix: h.noprefix, releaseAgent: h.releaseAgent,
+        options: h.options, mounts: [...h.mounts], ssids: h.subsys.map(({ ssid }) => ssid),
+      })),
+      nodes, mounts: [...this.mounts.keys()], hostDirs: [...this.hostDirs], creds: [...this.creds], comms: [...this.comms],
+    };
+    return new Uint8Array(serialize(image));
+  }
+
+  /**
+   * Rebuild a kernel from `snapshot()` bytes. Subsystems are matched by name, so pass the
+   * same list (with the same names, in the same order) if the snapshot had custom ones;
+   * `releaseAgent` is taken from `opts` (functions are not part of a snapshot).
+   */
+  static async restore(bytes: Uint8Array, opts: Pick<KernelOptions, 'releaseAgent' | 'subsystems'> = {}): Promise<Kernel> {
+    let image: KernelImage;
+    try {
+      image = deserialize(bytes) as KernelImage;
+    } catch {
+      throw sysError('EINVAL', 'restore');
+    }
+    if (image?.magic !== 'cgsim-kernel' || image.version !== 1) throw sysError('EINVAL', 'restore');
+    const engine = (engines as any).restoreEngine(image.engine) as Engine; // TODO: typed once landed
+    const k = new Kernel(engine, { cpus: image.cpus, mems: image.mems, releaseAgent: opts.releaseAgent, subsystems: opts.subsystems });
+    if (k.ssNames.join(',') !== image.subsystems.join(',')) throw sysError('EINVAL', 'restore');
+    const loadCss = (ssid: number, data: unknown) => {
+      const ss = k.subsys[ssid]!;
+      return ss.loadState ? ss.loadState(data) : data;
+    };
+    image.dummy.forEach((data, ssid) => {
+      k.dummyCss[ssid]!.state = loadCss(ssid, data);
+    });
+    k.nextHierId = image.nextHierId;
+    let maxIno = 0;
+    const seeIno = (ino: Inode) => (maxIno = Math.max(maxIno, ino.ino));
+    for (const hi of image.hierarchies) {
+      const h = new Hierarchy(hi.id, hi.slot, hi.name, hi.flags, hi.noprefix, hi.releaseAgent, k.core, hi.options);
+      h.setSubsystems(hi.ssids.map((ssid) => ({ ssid, ss: k.subsys[ssid]! })));
+      h.mounts.push(...hi.mounts);
+      k.hierBySlot.set(h.slot, h);
+    }
+    for (const ni of image.nodes) {
+      const h = k.hierBySlot.get(ni.slot)!;
+      const parent = ni.parent === 0 ? null : k.nodes.get(ni.parent)!;
+      const node = new CgroupNode(ni.id, ni.name, parent, h, ni.inode, engine, ni.owner);
+      seeIno(ni.inode);
+      node.cloneChildren = ni.cloneChildren;
+      for (const [name, ino] of ni.files) {
+        node.fileInodes.set(name, ino);
+        seeIno(ino);
+      }
+      if (parent === null) {
+        h.root = node;
+        for (const { ssid } of h.subsys) {
+          const css = k.dummyCss[ssid]!;
+          css.cgroup = node;
+          node.cssMap.set(ssid, css);
+          k.ssHier[ssid] = h;
+        }
+      } else {
+        parent.childMap.set(node.name, node);
+        const states = new Map(ni.css);
+        for (const { ssid, ss } of h.subsys) {
+          node.cssMap.set(ssid, new CssImpl(ss, node, parent.cssMap.get(ssid)!, loadCss(ssid, states.get(ssid))));
+        }
+      }
+      k.nodes.set(node.id, node);
+    }
+    for (const mp of image.mounts) {
+      const h = [...k.hierBySlot.values()].find((x) => x.mounts.includes(mp))!;
+      k.mounts.set(mp, h);
+    }
+    k.hostDirs.clear();
+    for (const [path, ino] of image.hostDirs) {
+      k.hostDirs.set(path, ino);
+      seeIno(ino);
+    }
+    for (const [pid, c] of image.creds) k.creds.set(pid, c);
+    for (const [pid, name] of image.comms) k.comms.set(pid, name);
+    k.updateHooks();
+    reserveInodes(maxIno);
+    return k;
   }
 
   // ================================================================ tasks

@@ -124,6 +124,13 @@ export interface Subsystem<S = unknown> {
   postClone?(css: Css<S>, ctx: SubsysContext): void;
   /** Extra lines for /proc/<pid>/status (e.g. cpuset's Cpus_allowed), each ending in '\n'. */
   status?(css: Css<S>, pid: number, ctx: SubsysContext): string;
+  /**
+   * Checkpointing (Kernel.snapshot/restore): turn a css state into structured-cloneable data
+   * and back. Without these hooks the state itself is cloned (plain objects, arrays, typed
+   * arrays, Maps, Sets, bigints).
+   */
+  saveState?(state: S): unknown;
+  loadState?(data: unknown): S;
   /** Control files. */
   files?: Cftype<S>[];
 }

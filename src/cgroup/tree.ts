@@ -20,6 +20,10 @@ let nextIno = 2;
 export function newInode(mode: number, uid: number, gid: number): Inode {
   return { mode, uid, gid, ino: nextIno++, mtimeMs: Date.now() };
 }
+/** After a restore: never hand out an inode number the restored kernel already uses. */
+export function reserveInodes(maxIno: number): void {
+  nextIno = Math.max(nextIno, maxIno + 1);
+}
 
 /** A css object (one per cgroup per bound subsystem, plus one dummy-root css per subsystem). */
 export class CssImpl<S = unknown> implements Css<S> {

@@ -15,7 +15,15 @@ export type ProcNode =
   | { kind: 'dir'; list: () => string[]; inode: Inode }
   | { kind: 'file'; render: () => string; inode: Inode };
 
+/** The open-file table entry type is owned by the fs layer; the kernel only stores them. */
+export interface FdTable<T> {
+  readonly files: Map<number, T>;
+  next: number;
+}
+
 export interface FsBackend {
+  /** This kernel's open descriptors (shared by every task's view of the filesystem). */
+  readonly fdTable: FdTable<unknown>;
   /** Mountpoint → hierarchy, in mount order. */
   readonly mounts: ReadonlyMap<string, Hierarchy>;
   /** Plain directories outside cgroupfs (mountpoints' ancestors and user-made ones). */

@@ -116,10 +116,11 @@ function flagBits(flags: string | number | undefined): { read: boolean; write: b
 }
 
 export class CgroupFs {
-  private static readonly fds = new Map<number, OpenFile>();
-  private static nextFd = 3;
+  private readonly fds: Map<number, OpenFile>;
 
-  constructor(private readonly be: FsBackend, readonly actor: number) {}
+  constructor(private readonly be: FsBackend, readonly actor: number) {
+    this.fds = be.fdTable.files as Map<number, OpenFile>;
+  }
 
   // ---------------------------------------------------------------- path walk
 
@@ -461,7 +462,7 @@ export class CgroupFs {
     } else {
       const fd = this.openSync(path, 'r');
       try {
-        buf = this.snapshot(CgroupFs.fds.get(fd)!, 'read');
+        buf = this.snapshot(this.fds.get(fd)!, 'read');
       } finally {
         this.closeSync(fd);
       }
@@ -515,17 +516,17 @@ export class CgroupFs {
     if (r.kind === 'proc' && fl.write) throw sysError('EACCES', 'open', p);
     const ino = this.inodeOf(r);
     this.mayAccess(ino, (fl.read ? MAY_READ : 0) | (fl.write ? MAY_WRITE : 0), 'open', p);
-    const fd = CgroupFs.nextFd++;
-    CgroupFs.fds.set(fd, { path: p, res: r, read: fl.read, write: fl.write, content: null, pos: 0 });
+    const fd = this.be.fdTable.next++;
+    this.fds.set(fd, { path: p, res: r, read: fl.read, write: fl.write, content: null, pos: 0 });
     return fd;
   }
 
   closeSync(fd: number): void {
-    if (!CgroupFs.fds.delete(fd)) throw sysError('EBADF', 'close');
+    if (!this.fds.delete(fd)) throw sysError('EBADF', 'close');
   }
 
   private fd(fd: number, syscall: string): OpenFile {
-    const f = CgroupFs.fds.get(fd);
+    const f = this.fds.get(fd);
     if (f === undefined) throw sysError('EBADF', syscall);
     return f;
   }
