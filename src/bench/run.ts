@@ -27,7 +27,7 @@ import { buildSuite, capSizes, FULL_SIZES, QUICK_SIZES } from './suites.ts';
 export const BENCH_OPTIONS: readonly OptionSpec[] = [
   { name: 'json', type: 'boolean', description: 'also write the results to bench/results/latest.json' },
   { name: 'out', type: 'string', arg: 'FILE', description: 'write the JSON results to FILE instead (implies --json)' },
-  { name: 'quick', short: 'q', type: 'boolean', description: 'smaller sizes and shorter sampling (about a minute)' },
+  { name: 'quick', short: 'q', type: 'boolean', description: 'smaller sizes and shorter sampling (about 15 s)' },
   {
     name: 'max',
     type: 'number',
