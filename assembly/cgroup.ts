@@ -140,6 +140,8 @@ export function releaseQueueHead(): u32 { return queueHead; }
 // @ts-ignore: decorator
 @inline export function hierLiveSlot(i: u32): u32 { return load<u32>(hierLive + (<usize>i << 2)); }
 export function hierMaxSlots(): u32 { return hierMax; }
+/** Simulated cpus (cpuacct counters per mode). */
+export function cgroupCpus(): u32 { return cpuCount; }
 
 // ---- cpuacct counter accessors ----
 // @ts-ignore: decorator
@@ -425,4 +427,49 @@ export function cpuacctMove(from: u32, to: u32): i32 {
   memory.copy(ctrAddr(to, 0, 0), ctrAddr(from, 0, 0), ctrStride);
   memory.fill(ctrAddr(from, 0, 0), 0, ctrStride);
   return 0;
+}
+
+// ---- image state (index.ts stateGet/stateSet): this module's variables, in a fixed order ----
+export const CGROUP_STATE_WORDS: u32 = 15;
+
+export function cgroupStateGet(i: u32): u64 {
+  switch (i) {
+    case 0: return <u64>cgBase;
+    case 1: return cgCap;
+    case 2: return cgHigh;
+    case 3: return cgFreeTop;
+    case 4: return cgLiveCount;
+    case 5: return <u64>hierBase;
+    case 6: return hierMax;
+    case 7: return <u64>hierLive;
+    case 8: return hierLiveCount;
+    case 9: return queueHead;
+    case 10: return queueTail;
+    case 11: return <u64>ctrBase;
+    case 12: return ctrCap;
+    case 13: return ctrStride;
+    case 14: return cpuCount;
+  }
+  return 0;
+}
+
+export function cgroupStateSet(i: u32, v: u64): void {
+  let w = <u32>v;
+  switch (i) {
+    case 0: cgBase = <usize>w; break;
+    case 1: cgCap = w; break;
+    case 2: cgHigh = w; break;
+    case 3: cgFreeTop = w; break;
+    case 4: cgLiveCount = w; break;
+    case 5: hierBase = <usize>w; break;
+    case 6: hierMax = w; break;
+    case 7: hierLive = <usize>w; break;
+    case 8: hierLiveCount = w; break;
+    case 9: queueHead = w; break;
+    case 10: queueTail = w; break;
+    case 11: ctrBase = <usize>w; break;
+    case 12: ctrCap = w; break;
+    case 13: ctrStride = w; break;
+    case 14: cpuCount = w; break;
+  }
 }

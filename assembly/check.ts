@@ -271,3 +271,8 @@ export function engineCheck(): i32 {
   if (r != CHK_OK) return r;
   return checkTasks();
 }
+
+// ---- image state (index.ts stateGet/stateSet) ----
+export const CHECK_STATE_WORDS: u32 = 1;
+export function checkStateGet(i: u32): u64 { return i == 0 ? <u64>where : 0; }
+export function checkStateSet(i: u32, v: u64): void { if (i == 0) where = <u32>v; }

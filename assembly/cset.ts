@@ -440,3 +440,40 @@ export function csetHierUnmount(h: u32): void {
 
 /** Hierarchy slots per vector (maxHierarchies). */
 export function csetMaxSlots(): u32 { return csMaxH; }
+
+// ---- image state (index.ts stateGet/stateSet): this module's variables, in a fixed order ----
+export const CSET_STATE_WORDS: u32 = 11;
+
+export function csetStateGet(i: u32): u64 {
+  switch (i) {
+    case 0: return <u64>csBase;
+    case 1: return csCap;
+    case 2: return csHigh;
+    case 3: return csFreeTop;
+    case 4: return csLiveCount;
+    case 5: return csStride;
+    case 6: return csLinkOff;
+    case 7: return csMaxH;
+    case 8: return <u64>htBase;
+    case 9: return htCap;
+    case 10: return htCount;
+  }
+  return 0;
+}
+
+export function csetStateSet(i: u32, v: u64): void {
+  let w = <u32>v;
+  switch (i) {
+    case 0: csBase = <usize>w; break;
+    case 1: csCap = w; break;
+    case 2: csHigh = w; break;
+    case 3: csFreeTop = w; break;
+    case 4: csLiveCount = w; break;
+    case 5: csStride = w; break;
+    case 6: csLinkOff = w; break;
+    case 7: csMaxH = w; break;
+    case 8: htBase = <usize>w; break;
+    case 9: htCap = w; break;
+    case 10: htCount = w; break;
+  }
+}

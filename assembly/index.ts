@@ -10,13 +10,16 @@
 
 import { CGF_NOTIFY, CGF_QUEUED, CPU_LIMIT, EINVAL, ENOENT, ENOMEM, ESRCH, HIER_LIMIT, PID_LIMIT } from './defs';
 import {
-  BUF_IO, LIST_F64, bufEnsure, bufPtr, listBytes, listGet, listGetF64, listSet, memBumpTop, memInit,
+  BUF_IO, LIST_F64, MEM_STATE_WORDS, bufEnsure, bufPtr, listBytes, listGet, listGetF64, listSet,
+  memBumpTop, memInit, memStateGet, memStateSet,
 } from './mem';
-import { sortInit, sortU32, sortUnique } from './sort';
+import { SORT_STATE_WORDS, sortInit, sortStateGet, sortStateSet, sortU32, sortUnique } from './sort';
 import * as T from './task';
 import * as S from './cset';
 import * as C from './cgroup';
-import { checkWhere as checkWhereImpl, engineCheck } from './check';
+import {
+  CHECK_STATE_WORDS, checkStateGet, checkStateSet, checkWhere as checkWhereImpl, engineCheck,
+} from './check';
 
 
 // ---- setup ----
@@ -466,3 +469,48 @@ export function cgroupHighId(): i32 { return <i32>C.cgroupHighId(); }
 export function selfCheck(): i32 { return engineCheck(); }
 /** selfCheck after a failure: the pid/cset/cgroup id at fault. */
 export function checkWhere(): i32 { return <i32>checkWhereImpl(); }
+
+// ---- images (Engine.save and restore, src/engine/wasm.ts) ----
+//
+// The engine's whole state is linear memory, which JS copies directly, plus the module-level
+// variables of mem, task, cset, cgroup, sort and check. Those are read and written here as
+// numbered 64-bit words, module by module in that order, each module's in the order of its
+// *StateGet. Neither function allocates, so saving leaves the engine untouched; a restore
+// writes memory first and then every word, before any other call.
+
+const STATE_TASK: u32 = MEM_STATE_WORDS;
+const STATE_CSET: u32 = STATE_TASK + T.TASK_STATE_WORDS;
+const STATE_CGROUP: u32 = STATE_CSET + S.CSET_STATE_WORDS;
+const STATE_SORT: u32 = STATE_CGROUP + C.CGROUP_STATE_WORDS;
+const STATE_CHECK: u32 = STATE_SORT + SORT_STATE_WORDS;
+const STATE_WORDS: u32 = STATE_CHECK + CHECK_STATE_WORDS;
+
+/** save/restore, once per image: the number of state words. */
+export function stateWords(): u32 {
+  return STATE_WORDS;
+}
+
+/** save, per state word: its value (0 past the end). */
+export function stateGet(i: u32): i64 {
+  if (i < STATE_TASK) return <i64>memStateGet(i);
+  if (i < STATE_CSET) return <i64>T.taskStateGet(i - STATE_TASK);
+  if (i < STATE_CGROUP) return <i64>S.csetStateGet(i - STATE_CSET);
+  if (i < STATE_SORT) return <i64>C.cgroupStateGet(i - STATE_CGROUP);
+  if (i < STATE_CHECK) return <i64>sortStateGet(i - STATE_SORT);
+  return <i64>checkStateGet(i - STATE_CHECK);
+}
+
+/** restore, per state word: set it (ignored past the end). */
+export function stateSet(i: u32, v: i64): void {
+  if (i < STATE_TASK) memStateSet(i, <u64>v);
+  else if (i < STATE_CSET) T.taskStateSet(i - STATE_TASK, <u64>v);
+  else if (i < STATE_CGROUP) S.csetStateSet(i - STATE_CSET, <u64>v);
+  else if (i < STATE_SORT) C.cgroupStateSet(i - STATE_CGROUP, <u64>v);
+  else if (i < STATE_CHECK) sortStateSet(i - STATE_SORT, <u64>v);
+  else checkStateSet(i - STATE_CHECK, <u64>v);
+}
+
+/** restore, once: the options the state was built for (0 pidMax, 1 maxHierarchies, 2 cpus). */
+export function stateOption(which: u32): u32 {
+  return which == 0 ? T.taskPidMax() : which == 1 ? C.hierMaxSlots() : C.cgroupCpus();
+}

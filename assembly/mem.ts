@@ -188,3 +188,33 @@ export function bufEnsure(which: u32, bytes: u64): usize {
   else { bufPtr2 = np; bufCap2 = ncap; }
   return np;
 }
+
+// ---- image state (index.ts stateGet/stateSet): this module's variables, in a fixed order ----
+export const MEM_STATE_WORDS: u32 = 8;
+
+export function memStateGet(i: u32): u64 {
+  switch (i) {
+    case 0: return <u64>classTable;
+    case 1: return <u64>bump;
+    case 2: return <u64>bufPtr0;
+    case 3: return <u64>bufPtr1;
+    case 4: return <u64>bufPtr2;
+    case 5: return bufCap0;
+    case 6: return bufCap1;
+    case 7: return bufCap2;
+  }
+  return 0;
+}
+
+export function memStateSet(i: u32, v: u64): void {
+  switch (i) {
+    case 0: classTable = <usize>v; break;
+    case 1: bump = <usize>v; break;
+    case 2: bufPtr0 = <usize>v; break;
+    case 3: bufPtr1 = <usize>v; break;
+    case 4: bufPtr2 = <usize>v; break;
+    case 5: bufCap0 = v; break;
+    case 6: bufCap1 = v; break;
+    case 7: bufCap2 = v; break;
+  }
+}

@@ -129,3 +129,8 @@ export function sortUnique(ptr: usize, n: u32): u32 {
   }
   return j;
 }
+
+// ---- image state (index.ts stateGet/stateSet) ----
+export const SORT_STATE_WORDS: u32 = 1;
+export function sortStateGet(i: u32): u64 { return i == 0 ? <u64>hist : 0; }
+export function sortStateSet(i: u32, v: u64): void { if (i == 0) hist = <usize>v; }

@@ -659,3 +659,50 @@ export function taskDump(): i32 {
   }
   return <i32>n;
 }
+
+// ---- image state (index.ts stateGet/stateSet): this module's variables, in a fixed order ----
+export const TASK_STATE_WORDS: u32 = 16;
+
+export function taskStateGet(i: u32): u64 {
+  switch (i) {
+    case 0: return pidMax;
+    case 1: return cursor;
+    case 2: return pidHigh;
+    case 3: return nrPids;
+    case 4: return nrLive;
+    case 5: return <u64>tCset;
+    case 6: return <u64>tNext;
+    case 7: return <u64>tPrev;
+    case 8: return <u64>tRel;
+    case 9: return <u64>pidFull;
+    case 10: return <u64>tgBase;
+    case 11: return tgCap;
+    case 12: return tgShift;
+    case 13: return tgCount;
+    case 14: return forkReadPos;
+    case 15: return forkReadLeft;
+  }
+  return 0;
+}
+
+export function taskStateSet(i: u32, v: u64): void {
+  let w = <u32>v;
+  switch (i) {
+    case 0: pidMax = w; break;
+    case 1: cursor = w; break;
+    case 2: pidHigh = w; break;
+    case 3: nrPids = w; break;
+    case 4: nrLive = w; break;
+    case 5: tCset = <usize>w; break;
+    case 6: tNext = <usize>w; break;
+    case 7: tPrev = <usize>w; break;
+    case 8: tRel = <usize>w; break;
+    case 9: pidFull = <usize>w; break;
+    case 10: tgBase = <usize>w; break;
+    case 11: tgCap = w; break;
+    case 12: tgShift = w; break;
+    case 13: tgCount = w; break;
+    case 14: forkReadPos = w; break;
+    case 15: forkReadLeft = w; break;
+  }
+}
