@@ -14,11 +14,31 @@
  * views are re-taken when found detached (length 0), never kept across such a call.
  * Arguments are sanitised before they reach wasm (an i32 parameter would truncate 1.5 to 1 and
  * wrap 2^32 + 1 to 1): anything not an int32 becomes -1, which names nothing.
+ *
+ * Images (`save()`, `WasmEngine.restore`): the whole state is linear memory plus the module's
+ * variables, so an image is a copy of both, and a restored instance is the same machine. The
+ * body after the image.ts header:
+ *
+ *   0      8 B   build fingerprint: the first 8 bytes of the SHA-256 of the .wasm file
+ *   8      u32   linear memory size, in 64 KiB pages
+ *   12     u32   bytes in use: the allocator's high-water mark (nothing above it is ever written)
+ *   16     u32   n, state words (assembly/index.ts stateGet)
+ *   20     u32   r, memory runs
+ *   24     n x u64   the state words
+ *          r x (u32 offset, u32 length, length bytes)   the non-zero memory below the mark
+ *
+ * Memory is scanned in 4-byte words (64 KiB pages that are all zero are skipped with one
+ * compare); a run is a stretch of words with gaps of at most RUN_GAP_WORDS zero words, so
+ * reserved but untouched tables (the task table of a 4M pidMax engine is 64 MiB) cost
+ * nothing. An image is bound to the build that saved it: addresses inside it are only
+ * meaningful to that exact module, so another build (or the debug one) rejects it.
  */
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERRNO } from '../errors.ts';
+import { BodyReader, decodeImage, encodeImage, malformedImage } from './image.ts';
 import type { Engine, EngineDump, EngineOptions, EngineStats } from './types.ts';
 import { PID_LIMIT } from './types.ts';
 
@@ -40,6 +60,14 @@ const BATCH_CHUNK = 16384;
 /** Words per taskDump record: pid, tgid, ppid, cset, state (assembly/defs.ts DUMP_*). */
 const DUMP_WORDS = 5;
 const CPU_LIMIT = 4096;
+/** Wasm page size. */
+const PAGE_BYTES = 65536;
+/** Zero words a memory run may span before it is split in two (a run header costs 2 words). */
+const RUN_GAP_WORDS = 8;
+/** Bytes of the build fingerprint in an image. */
+const FINGERPRINT_BYTES = 8;
+/** Bytes of the fixed part of an image body, before the state words. */
+const BODY_FIXED_BYTES = 24;
 
 /**
  * The slice of the WebAssembly JS API used here. The project's tsconfig has no DOM lib and
@@ -48,6 +76,7 @@ const CPU_LIMIT = 4096;
  */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 interface WasmModule {
   readonly __wasmModule?: never;
@@ -131,6 +160,11 @@ interface Exports {
   cgroupHighId(): number;
   selfCheck(): number;
   checkWhere(): number;
+  statBumpTop(): number;
+  stateWords(): number;
+  stateGet(i: number): bigint;
+  stateSet(i: number, v: bigint): void;
+  stateOption(which: number): number;
 }
 
 /** selfCheck codes of assembly/defs.ts (CHK_*), as messages. */
@@ -155,18 +189,60 @@ const CHECK_MESSAGES: Record<number, string> = {
   18: 'a root holds css references',
 };
 
-const modules = new Map<string, WasmModule>();
+interface Build {
+  which: string;
+  module: WasmModule;
+  /** Identifies the exact binary in images (FINGERPRINT_BYTES of its SHA-256). */
+  fingerprint: Uint8Array;
+}
+
+const builds = new Map<string, Build>();
 
 /** The compiled module of the selected build (once per process). */
-function wasmModule(): WasmModule {
+function wasmBuild(): Build {
   const which = process.env.CGSIM_WASM === 'debug' ? 'debug' : 'release';
-  let mod = modules.get(which);
-  if (mod === undefined) {
+  let build = builds.get(which);
+  if (build === undefined) {
     const file = fileURLToPath(new URL(`../../build/${which}.wasm`, import.meta.url));
-    mod = new WA.Module(readFileSync(file));
-    modules.set(which, mod);
+    const bytes = readFileSync(file);
+    const fingerprint = new Uint8Array(createHash('sha256').update(bytes).digest().subarray(0, FINGERPRINT_BYTES));
+    build = { which, module: new WA.Module(bytes), fingerprint };
+    builds.set(which, build);
   }
-  return mod;
+  return build;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** A 64 KiB page of zeros, to skip empty pages with one compare. */
+let zeroPage: Buffer | undefined;
+
+/**
+ * The non-zero stretches of memory[0, end), as [offset, length] byte pairs (multiples of 4).
+ * Zero gaps of up to RUN_GAP_WORDS words stay inside a run.
+ */
+function memoryRuns(buffer: ArrayBuffer, end: number): number[] {
+  zeroPage ??= Buffer.alloc(PAGE_BYTES);
+  const bytes = Buffer.from(buffer, 0, end);
+  const words = new Int32Array(buffer, 0, end >>> 2);
+  const runs: number[] = [];
+  let start = -1; // first word of the open run
+  let last = -1; // last non-zero word of the open run
+  for (let lo = 0; lo < end; lo += PAGE_BYTES) {
+    const hi = Math.min(end, lo + PAGE_BYTES);
+    if (bytes.compare(zeroPage, 0, hi - lo, lo, hi) === 0) continue;
+    for (let w = lo >>> 2, top = hi >>> 2; w < top; w++) {
+      if (words[w] === 0) continue;
+      if (start < 0) start = w;
+      else if (w - last > RUN_GAP_WORDS + 1) {
+        runs.push(start * 4, (last + 1 - start) * 4);
+        start = w;
+      }
+      last = w;
+    }
+  }
+  if (start >= 0) runs.push(start * 4, (last + 1 - start) * 4);
+  return runs;
 }
 
 /** An int32 argument as is; anything else (fractions, NaN, >= 2^31) as -1, which names nothing. */
@@ -206,16 +282,22 @@ export class WasmEngine implements Engine {
 
   private readonly ex: Exports;
   private readonly memory: WasmMemory;
+  private readonly build: Build;
   private i32v: Int32Array;
   private f64v: Float64Array;
 
-  constructor(opts: EngineOptions) {
+  /**
+   * A new engine with `opts`. With `body` (an image body checked by decodeImage, for the same
+   * options: see {@link WasmEngine.restore}), the instance is loaded from it instead of booted.
+   */
+  constructor(opts: EngineOptions, body?: Uint8Array) {
     validateOptions(opts);
     this.pidMax = opts.pidMax;
     this.maxHierarchies = opts.maxHierarchies;
     this.cpus = opts.cpus;
+    this.build = wasmBuild();
     let memory: WasmMemory | undefined;
-    const instance = new WA.Instance(wasmModule(), {
+    const instance = new WA.Instance(this.build.module, {
       env: {
         abort(msg: number, file: number, line: number, col: number): never {
           const text = (ptr: number): string => {
@@ -229,11 +311,103 @@ export class WasmEngine implements Engine {
     });
     this.ex = instance.exports as unknown as Exports;
     this.memory = memory = this.ex.memory;
-    const r = this.ex.init(opts.pidMax, opts.maxHierarchies, opts.cpus);
-    if (r === ENOMEM) outOfMemory('init');
-    if (r < 0) throw new RangeError(`cgsim wasm engine: init rejected the options (${r})`);
+    if (body === undefined) {
+      const r = this.ex.init(opts.pidMax, opts.maxHierarchies, opts.cpus);
+      if (r === ENOMEM) outOfMemory('init');
+      if (r < 0) throw new RangeError(`cgsim wasm engine: init rejected the options (${r})`);
+    } else {
+      this.load(body);
+    }
     this.i32v = new Int32Array(this.memory.buffer);
     this.f64v = new Float64Array(this.memory.buffer);
+  }
+
+  /** Rebuild an engine from an image saved by {@link WasmEngine.save} with this very build. */
+  static restore(bytes: Uint8Array): WasmEngine {
+    const { header, body } = decodeImage(bytes, 'wasm');
+    return new WasmEngine(header, body);
+  }
+
+  /**
+   * The whole state as an image (see the file header): a fresh engine restored from it
+   * answers every later call exactly as this one does. Reads only; the engine is untouched.
+   */
+  save(): Uint8Array {
+    const ex = this.ex;
+    const nWords = ex.stateWords();
+    const words = new BigUint64Array(nWords);
+    for (let i = 0; i < nWords; i++) words[i] = BigInt.asUintN(64, ex.stateGet(i));
+    const used = ex.statBumpTop() >>> 0;
+    const buffer = this.memory.buffer;
+    const runs = memoryRuns(buffer, used);
+    const fixed = new Uint8Array(BODY_FIXED_BYTES);
+    const v = new DataView(fixed.buffer);
+    fixed.set(this.build.fingerprint, 0);
+    v.setUint32(8, buffer.byteLength / PAGE_BYTES, true);
+    v.setUint32(12, used, true);
+    v.setUint32(16, nWords, true);
+    v.setUint32(20, runs.length / 2, true);
+    const parts: Uint8Array[] = [fixed, new Uint8Array(words.buffer)];
+    for (let i = 0; i < runs.length; i += 2) {
+      const [offset, length] = [runs[i]!, runs[i + 1]!];
+      parts.push(new Uint8Array(Uint32Array.of(offset, length).buffer), new Uint8Array(buffer, offset, length));
+    }
+    return encodeImage(this, parts);
+  }
+
+  /** Load a fresh (not yet initialised) instance from an image body: memory, then the state words. */
+  private load(body: Uint8Array): void {
+    const ex = this.ex;
+    const r = new BodyReader(body);
+    const fingerprint = r.bytes(FINGERPRINT_BYTES);
+    if (hex(fingerprint) !== hex(this.build.fingerprint)) {
+      throw new RangeError(
+        `cgsim engine image: saved by another build of the wasm engine (fingerprint ${hex(fingerprint)}; ` +
+          `this ${this.build.which} build is ${hex(this.build.fingerprint)}): an image restores only ` +
+          'with the build that saved it',
+      );
+    }
+    const pages = r.u32();
+    const used = r.u32();
+    const nWords = r.u32();
+    const nRuns = r.u32();
+    if (nWords !== ex.stateWords()) malformedImage(`${nWords} state words, the engine has ${ex.stateWords()}`);
+    const words = r.u64s(nWords);
+    const have = this.memory.buffer.byteLength;
+    if (used > pages * PAGE_BYTES || pages * PAGE_BYTES < have || pages > WASM_MAX_BYTES / PAGE_BYTES) {
+      malformedImage(`memory of ${pages} pages with ${used} bytes in use`);
+    }
+    // a fresh instance holds only its data segments: clear them (the image has its own copy),
+    // and grow to the saved size, which is all zeros until the runs are written
+    new Uint8Array(this.memory.buffer).fill(0);
+    try {
+      if (pages * PAGE_BYTES > have) this.memory.grow(pages - have / PAGE_BYTES);
+    } catch {
+      outOfMemory('restore');
+    }
+    const mem = new Uint8Array(this.memory.buffer);
+    let end = 0;
+    for (let i = 0; i < nRuns; i++) {
+      const offset = r.u32();
+      const length = r.u32();
+      if (offset < end || offset + length > used) malformedImage(`memory run ${i} at ${offset} (+${length})`);
+      mem.set(r.bytes(length), offset);
+      end = offset + length;
+    }
+    r.end();
+    for (let i = 0; i < nWords; i++) ex.stateSet(i, BigInt.asIntN(64, words[i]!));
+    const shape = [ex.stateOption(0) >>> 0, ex.stateOption(1) >>> 0, ex.stateOption(2) >>> 0];
+    if (
+      shape[0] !== this.pidMax ||
+      shape[1] !== this.maxHierarchies ||
+      shape[2] !== this.cpus ||
+      ex.statBumpTop() >>> 0 !== used
+    ) {
+      malformedImage(
+        `the header says pidMax ${this.pidMax}, maxHierarchies ${this.maxHierarchies}, cpus ` +
+          `${this.cpus}; the state says ${shape.join(', ')}`,
+      );
+    }
   }
 
   /** An Int32Array over all of linear memory, re-taken if a grow detached the old one. */
