@@ -36,9 +36,32 @@
  *                       slot and lengths, then each (ns, pid) pair in array order;
  *   forkMany            EINVAL (count) before ESRCH (parent) before EAGAIN;
  *   exitMany            the first offending pid in array order (1: EPERM, else ESRCH).
+ *
+ * Images (`save()`, `ReferenceEngine.restore`): the object graph written as ids, every Map and
+ * Set in its iteration order (a cgroup's children are its creation order, the release Set is
+ * the FIFO), with the pid table's length, both free-id stacks and the counters. The body
+ * after the image.ts header:
+ *
+ *   u32 nInts, u32 nCounters, the ints (int32), zero padding to 8 bytes, the counters (u64)
+ *
+ * The ints, in order (ids are 0 for "none"):
+ *   pidMax, maxHierarchies, cpus (as in the header, which must agree)
+ *   cursor, nrLive, nrLinks, nrHiers, pid table length
+ *   cset ids: next, nFree, free stack (bottom first); cgroup ids: the same
+ *   cgroups (Map order): count, then per cgroup id, parent, hier, notify, cssRefs,
+ *     nrPopulatedCsets, nrPopulatedChildren, nChildren, children, nCsets, csets
+ *   hierarchies: per slot root (0 = free), nrCgroups
+ *   csets (Map order): count, then per cset id, refcount, its maxHierarchies cgroups, nTasks, tasks
+ *   csetByKey (Map order): count, cset ids
+ *   tasks (pid order): count, then per task pid, leader, parent, cset, state | 4 (threads Set)
+ *     | 8 (children Set); then per task with a threads Set: its size and pids; the same for
+ *     children Sets
+ *   release queue (oldest first): count, cgroup ids
+ * The counters: the unbound root's, then each cgroup's in Map order (cpus * 2 each).
  */
 
 import { ERRNO } from '../errors.ts';
+import { BodyReader, decodeImage, encodeImage, malformedImage } from './image.ts';
 import {
   INIT_CSET,
   INIT_PID,
@@ -157,6 +180,11 @@ class PidTable {
     return this.slots.length;
   }
 
+  /** Restore: extend the table to `length` slots (its capacity in the image). */
+  reserve(length: number): void {
+    while (this.slots.length < length) this.slots.push(undefined);
+  }
+
   /** Allocated tasks in pid order. */
   *values(): IterableIterator<Task> {
     for (const tsk of this.slots) if (tsk !== undefined) yield tsk;
@@ -178,6 +206,59 @@ class IdAllocator {
 
   get size(): number {
     return this.free.length;
+  }
+
+  /** Images: the next new id and the free stack (bottom first). */
+  get state(): { next: number; free: readonly number[] } {
+    return { next: this.next, free: this.free };
+  }
+
+  /** Restore the state `state` returned. */
+  load(next: number, free: Iterable<number>): void {
+    this.next = next;
+    this.free.length = 0;
+    this.free.push(...free);
+  }
+}
+
+/** A growable int32 list (image bodies). */
+class IntList {
+  buf = new Int32Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const bigger = new Int32Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = v;
+  }
+
+  pushAll(vs: Iterable<number>): void {
+    for (const v of vs) this.push(v);
+  }
+
+  view(): Int32Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** Sequential reads from the ints of an image body; running past the end is a malformed image. */
+class IntCursor {
+  pos = 0;
+  constructor(private readonly ints: Int32Array) {}
+
+  next(): number {
+    if (this.pos >= this.ints.length) malformedImage('the int section ends early');
+    return this.ints[this.pos++]!;
+  }
+
+  /** The next `n` ints, as a view. */
+  take(n: number): Int32Array {
+    if (n < 0 || this.pos + n > this.ints.length) malformedImage('the int section ends early');
+    this.pos += n;
+    return this.ints.subarray(this.pos - n, this.pos);
   }
 }
 
@@ -217,7 +298,11 @@ export class ReferenceEngine implements Engine {
   private readonly release = new Set<Cgroup>();
   private readonly unboundUsage: BigUint64Array;
 
-  constructor(opts: EngineOptions) {
+  /**
+   * A new engine with `opts`. With `body` (an image body checked by decodeImage, for the same
+   * options: see {@link ReferenceEngine.restore}), the state is loaded from it instead of booted.
+   */
+  constructor(opts: EngineOptions, body?: Uint8Array) {
     const { pidMax, maxHierarchies, cpus } = opts;
     if (!Number.isInteger(pidMax) || pidMax < 2 || pidMax > PID_LIMIT) {
       throw new RangeError(`pidMax must be an integer in [2, ${PID_LIMIT}], got ${pidMax}`);
@@ -233,8 +318,12 @@ export class ReferenceEngine implements Engine {
     this.cpus = cpus;
     this.hiers = new Array<Hierarchy | null>(maxHierarchies).fill(null);
     this.unboundUsage = new BigUint64Array(cpus * 2);
+    this.init = body === undefined ? this.boot() : this.load(body);
+  }
 
-    const initCgrps = new Array<Cgroup | null>(maxHierarchies).fill(null);
+  /** The boot state: init's css_set (id 1) and init (pid 1) on it. Returns init. */
+  private boot(): Task {
+    const initCgrps = new Array<Cgroup | null>(this.maxHierarchies).fill(null);
     const initCset = this.csetCreate(initCgrps);
     initCset.refcount = 1; // the permanent reference
     if (initCset.id !== INIT_CSET) throw new Error('init cset must get id 1');
@@ -246,10 +335,235 @@ export class ReferenceEngine implements Engine {
       leader: null as unknown as Task,
     };
     init.leader = init;
-    this.init = init;
     this.tasks.set(pid, init);
     this.nrLive++;
     this.csetAddTask(initCset, init);
+    return init;
+  }
+
+  // ------------------------------------------------------------------ images
+
+  /** Rebuild an engine from an image saved by {@link ReferenceEngine.save}. */
+  static restore(bytes: Uint8Array): ReferenceEngine {
+    const { header, body } = decodeImage(bytes, 'reference');
+    return new ReferenceEngine(header, body);
+  }
+
+  /**
+   * The whole state as an image (layout in the file header): a fresh engine restored from it
+   * answers every later call exactly as this one does. Reads only; the engine is untouched.
+   */
+  save(): Uint8Array {
+    const ints = new IntList();
+    const put = (v: number) => ints.push(v);
+    const idOf = (x: { id: number } | { pid: number } | null): number => (x === null ? 0 : 'id' in x ? x.id : x.pid);
+    put(this.pidMax);
+    put(this.maxHierarchies);
+    put(this.cpus);
+    put(this.cursor);
+    put(this.nrLive);
+    put(this.nrLinks);
+    put(this.nrHiers);
+    put(this.tasks.capacity);
+    for (const ids of [this.csetIds, this.cgroupIds]) {
+      put(ids.state.next);
+      put(ids.state.free.length);
+      ints.pushAll(ids.state.free);
+    }
+    const counters: BigUint64Array[] = [this.unboundUsage];
+    put(this.cgroups.size);
+    for (const g of this.cgroups.values()) {
+      put(g.id);
+      put(idOf(g.parent));
+      put(g.hier);
+      put(g.notify ? 1 : 0);
+      put(g.cssRefs);
+      put(g.nrPopulatedCsets);
+      put(g.nrPopulatedChildren);
+      put(g.children.size);
+      for (const c of g.children) put(c.id);
+      put(g.csets.size);
+      for (const cs of g.csets) put(cs.id);
+      counters.push(g.usage);
+    }
+    for (const h of this.hiers) {
+      put(h === null ? 0 : h.root.id);
+      put(h === null ? 0 : h.nrCgroups);
+    }
+    put(this.csets.size);
+    for (const cs of this.csets.values()) {
+      put(cs.id);
+      put(cs.refcount);
+      for (const g of cs.cgrps) put(idOf(g));
+      put(cs.tasks.size);
+      for (const t of cs.tasks) put(t.pid);
+    }
+    put(this.csetByKey.size);
+    for (const cs of this.csetByKey.values()) put(cs.id);
+    put(this.tasks.size);
+    for (const t of this.tasks.values()) {
+      put(t.pid);
+      put(t.leader.pid);
+      put(idOf(t.parent));
+      put(idOf(t.cset));
+      put(t.state | (t.threads !== null ? 4 : 0) | (t.children !== null ? 8 : 0));
+    }
+    for (const t of this.tasks.values()) {
+      if (t.threads === null) continue;
+      put(t.threads.size);
+      for (const th of t.threads) put(th.pid);
+    }
+    for (const t of this.tasks.values()) {
+      if (t.children === null) continue;
+      put(t.children.size);
+      for (const ch of t.children) put(ch.pid);
+    }
+    put(this.release.size);
+    for (const g of this.release) put(g.id);
+
+    const n = ints.length;
+    const head = new Uint8Array(Uint32Array.of(n, counters.length * this.cpus * 2).buffer);
+    const parts: Uint8Array[] = [head, new Uint8Array(ints.view().buffer, 0, n * 4)];
+    if (n % 2 !== 0) parts.push(new Uint8Array(4));
+    for (const c of counters) parts.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+    return encodeImage(this, parts);
+  }
+
+  /** Load the state of an image body into this new (empty) engine. Returns init. */
+  private load(body: Uint8Array): Task {
+    const r = new BodyReader(body);
+    const nInts = r.u32();
+    const nCounters = r.u32();
+    const ints = new IntCursor(r.i32s(nInts));
+    r.align(8);
+    const counters = r.u64s(nCounters);
+    r.end();
+    const slots = this.cpus * 2;
+    const bad = (what: string): never => malformedImage(what);
+    const count = (what: string): number => {
+      const v = ints.next();
+      return v >= 0 ? v : bad(`negative ${what}`);
+    };
+
+    const shape = [ints.next(), ints.next(), ints.next()];
+    if (shape[0] !== this.pidMax || shape[1] !== this.maxHierarchies || shape[2] !== this.cpus) {
+      bad(
+        `the header says pidMax ${this.pidMax}, maxHierarchies ${this.maxHierarchies}, cpus ${this.cpus}; ` +
+          `the state says ${shape.join(', ')}`,
+      );
+    }
+    this.cursor = ints.next();
+    this.nrLive = ints.next();
+    this.nrLinks = ints.next();
+    this.nrHiers = ints.next();
+    const capacity = count('pid table length');
+    for (const ids of [this.csetIds, this.cgroupIds]) {
+      const next = ints.next();
+      ids.load(next, ints.take(count('free ids')));
+    }
+
+    // cgroups: objects first, links once every one exists
+    const nCgroups = count('cgroups');
+    if (nCounters !== slots * (1 + nCgroups)) bad(`${nCounters} counters for ${nCgroups} cgroups`);
+    this.unboundUsage.set(counters.subarray(0, slots));
+    const cgLinks: { g: Cgroup; parent: number; children: Int32Array; csets: Int32Array }[] = [];
+    for (let i = 0; i < nCgroups; i++) {
+      const id = ints.next();
+      const parent = ints.next();
+      const hier = ints.next();
+      if (hier < 0 || hier >= this.maxHierarchies || this.cgroups.has(id)) bad(`cgroup ${id}`);
+      const g: Cgroup = {
+        id,
+        parent: null,
+        hier,
+        children: new Set(),
+        csets: new Set(),
+        notify: ints.next() !== 0,
+        cssRefs: ints.next(),
+        nrPopulatedCsets: ints.next(),
+        nrPopulatedChildren: ints.next(),
+        usage: counters.slice(slots * (1 + i), slots * (2 + i)),
+      };
+      const children = ints.take(count('children'));
+      const csets = ints.take(count('linked csets'));
+      this.cgroups.set(id, g);
+      cgLinks.push({ g, parent, children, csets });
+    }
+    const cgroup = (id: number): Cgroup => this.cgroups.get(id) ?? bad(`no cgroup ${id}`);
+    for (const { g, parent, children } of cgLinks) {
+      g.parent = parent === 0 ? null : cgroup(parent);
+      for (const c of children) g.children.add(cgroup(c));
+    }
+    for (let h = 0; h < this.maxHierarchies; h++) {
+      const root = ints.next();
+      const nrCgroups = ints.next();
+      if (root !== 0) this.hiers[h] = { slot: h, root: cgroup(root), nrCgroups };
+    }
+
+    // csets
+    const nCsets = count('csets');
+    const csetTasks: { cs: Cset; pids: Int32Array }[] = [];
+    for (let i = 0; i < nCsets; i++) {
+      const id = ints.next();
+      const refcount = ints.next();
+      const cgrps = Array.from(ints.take(this.maxHierarchies), (c) => (c === 0 ? null : cgroup(c)));
+      if (this.csets.has(id)) bad(`cset ${id} twice`);
+      const cs: Cset = { id, cgrps, key: csetKey(cgrps), refcount, tasks: new Set() };
+      this.csets.set(id, cs);
+      csetTasks.push({ cs, pids: ints.take(count('cset tasks')) });
+    }
+    const cset = (id: number): Cset => this.csets.get(id) ?? bad(`no cset ${id}`);
+    for (const { g, csets } of cgLinks) for (const id of csets) g.csets.add(cset(id));
+    const nKeys = count('cset keys');
+    for (let i = 0; i < nKeys; i++) {
+      const cs = cset(ints.next());
+      this.csetByKey.set(cs.key, cs);
+    }
+    if (this.csetByKey.size !== this.csets.size) bad('the cset hash does not hold every cset');
+
+    // tasks
+    const nTasks = count('tasks');
+    const recs = ints.take(nTasks * 5);
+    for (let i = 0; i < recs.length; i += 5) {
+      const pid = recs[i]!;
+      if (pid < 1 || pid >= this.pidMax || this.tasks.has(pid)) bad(`task ${pid}`);
+      const bits = recs[i + 4]! & 3;
+      const state = bits === TASK_LIVE || bits === TASK_ZOMBIE ? bits : bad(`task ${pid}: state ${bits}`);
+      this.tasks.set(pid, {
+        pid,
+        leader: null as unknown as Task,
+        parent: null,
+        cset: null,
+        state,
+        threads: null,
+        children: null,
+      });
+    }
+    this.tasks.reserve(capacity);
+    const task = (pid: number): Task => this.tasks.get(pid) ?? bad(`no task ${pid}`);
+    for (let i = 0; i < recs.length; i += 5) {
+      const t = this.tasks.get(recs[i]!)!;
+      t.leader = task(recs[i + 1]!);
+      t.parent = recs[i + 2]! === 0 ? null : task(recs[i + 2]!);
+      t.cset = recs[i + 3]! === 0 ? null : cset(recs[i + 3]!);
+    }
+    for (let i = 0; i < recs.length; i += 5) {
+      if ((recs[i + 4]! & 4) === 0) continue;
+      const t = this.tasks.get(recs[i]!)!;
+      t.threads = new Set(Array.from(ints.take(count('threads')), task));
+    }
+    for (let i = 0; i < recs.length; i += 5) {
+      if ((recs[i + 4]! & 8) === 0) continue;
+      const t = this.tasks.get(recs[i]!)!;
+      t.children = new Set(Array.from(ints.take(count('children')), task));
+    }
+    for (const { cs, pids } of csetTasks) for (const pid of pids) cs.tasks.add(task(pid));
+    const nQueued = count('queued cgroups');
+    for (let i = 0; i < nQueued; i++) this.release.add(cgroup(ints.next()));
+    if (ints.pos !== nInts) bad(`${nInts - ints.pos} unread ints`);
+    const init = task(INIT_PID);
+    if (init.state !== TASK_LIVE || init.leader !== init) bad('init is not a live leader');
+    return init;
   }
 
   // ------------------------------------------------------------------ pids
