@@ -4,11 +4,13 @@
  * and agree on every call.
  */
 
-import { createReferenceEngine } from './reference.ts';
-import { createWasmEngine } from './wasm.ts';
+import { decodeImage } from './image.ts';
+import { ReferenceEngine, createReferenceEngine } from './reference.ts';
+import { WasmEngine, createWasmEngine } from './wasm.ts';
 import type { Engine, EngineKind, EngineOptions } from './types.ts';
 
 export * from './types.ts';
+export { IMAGE_FORMAT, type ImageHeader } from './image.ts';
 export { ReferenceEngine, createReferenceEngine } from './reference.ts';
 export { WasmEngine, createWasmEngine } from './wasm.ts';
 
@@ -39,4 +41,15 @@ export function createEngine(kind: EngineKind, opts: Partial<EngineOptions> = {}
     default:
       throw new RangeError(`unknown engine kind '${String(kind)}'`);
   }
+}
+
+/**
+ * Rebuild an engine from an image of {@link Engine.save}: the kind named in the image header
+ * (an image saved by one kind is restored by that kind), with the options it was saved with.
+ * A bad magic, format version, length or checksum, or a wasm image of another build, is a
+ * RangeError.
+ */
+export function restoreEngine(bytes: Uint8Array): Engine {
+  const { header } = decodeImage(bytes);
+  return header.kind === 'wasm' ? WasmEngine.restore(bytes) : ReferenceEngine.restore(bytes);
 }

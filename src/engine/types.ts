@@ -218,6 +218,14 @@ export interface Engine {
   cpuacctMove(from: number, to: number): number;
 
   // ---- whole-state ----
+  /**
+   * The whole state as a self-contained binary image (format: image.ts). `restoreEngine(image)`
+   * (index.ts) builds an engine of the same kind that answers every later call exactly as this
+   * one would: the same pids (allocator cursor, pending orphans), the same cset and cgroup ids
+   * (free-id stacks), release queue, counters, thread groups and stats(). Saving changes nothing.
+   * A wasm image restores only with the build that saved it.
+   */
+  save(): Uint8Array;
   stats(): EngineStats;
   dump(): EngineDump;
   /** Internal consistency check (refcounts = references, links symmetric, hash complete, counts). null when fine, else a description. */
