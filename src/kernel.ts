@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { posix } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import * as engines from './engine/index.ts';
+import { createEngine, restoreEngine } from './engine/index.ts';
 import type { Engine, EngineStats } from './engine/types.ts';
 import { CPU_SYS, CPU_USER, INIT_PID, TASK_FREE, TASK_LIVE } from './engine/types.ts';
 import { check, codeOf, sysError } from './errors.ts';
@@ -197,7 +197,7 @@ export class Kernel implements FsBackend {
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 4096 || !Number.isInteger(mems) || mems < 1 || mems > 1024) {
       throw sysError('EINVAL', 'create');
     }
-    const engine = engines.createEngine(opts.engine ?? 'wasm', {
+    const engine = createEngine(opts.engine ?? 'wasm', {
       pidMax: opts.pidMax ?? 4194304,
       maxHierarchies: opts.maxHierarchies ?? 16,
       cpus,
@@ -227,7 +227,7 @@ export class Kernel implements FsBackend {
     const hs = [...this.hierBySlot.values()].sort((a, b) => a.id - b.id);
     for (const h of hs) walk(h.root);
     const image: KernelImage = {
-      magic: 'cgsim-kernel', version: 1, engine: (this.engine as any).save() as Uint8Array, cpus: this.cpus, mems: this.mems,
+      magic: 'cgsim-kernel', version: 1, engine: this.engine.save(), cpus: this.cpus, mems: this.mems,
       subsystems: [...this.ssNames], nextHierId: this.nextHierId,
       dummy: this.dummyCss.map((css, ssid) => saveCss(ssid, css.state)),
       hierarchies: hs.map((h) => ({
@@ -252,7 +252,12 @@ export class Kernel implements FsBackend {
       throw sysError('EINVAL', 'restore');
     }
     if (image?.magic !== 'cgsim-kernel' || image.version !== 1) throw sysError('EINVAL', 'restore');
-    const engine = (engines as any).restoreEngine(image.engine) as Engine; // TODO: typed once landed
+    let engine: Engine;
+    try {
+      engine = restoreEngine(image.engine);
+    } catch {
+      throw sysError('EINVAL', 'restore');
+    }
     const k = new Kernel(engine, { cpus: image.cpus, mems: image.mems, releaseAgent: opts.releaseAgent, subsystems: opts.subsystems });
     if (k.ssNames.join(',') !== image.subsystems.join(',')) throw sysError('EINVAL', 'restore');
     const loadCss = (ssid: number, data: unknown) => {
