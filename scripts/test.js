@@ -8,15 +8,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const newest = (dir) =>
-  readdirSync(dir).reduce((m, f) => Math.max(m, statSync(join(dir, f)).mtimeMs), 0);
+const newest = (dir) => readdirSync(dir).reduce((m, f) => Math.max(m, statSync(join(dir, f)).mtimeMs), 0);
 const wasm = join(root, 'build', 'release.wasm');
 const debugWasm = join(root, 'build', 'debug.wasm');
 const asmTime = Math.max(newest(join(root, 'assembly')), statSync(join(root, 'asconfig.json')).mtimeMs);
-if (!existsSync(wasm) || !existsSync(debugWasm) ||
-    Math.min(statSync(wasm).mtimeMs, statSync(debugWasm).mtimeMs) < asmTime) {
+if (
+  !existsSync(wasm) ||
+  !existsSync(debugWasm) ||
+  Math.min(statSync(wasm).mtimeMs, statSync(debugWasm).mtimeMs) < asmTime
+) {
   const b = spawnSync('npm', ['run', '--silent', 'build:wasm'], { cwd: root, stdio: 'inherit' });
-  if (b.status !== 0) { console.log('0 passed, 1 failed'); process.exit(1); }
+  if (b.status !== 0) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 
 // Only *.test.ts files are tests; an argument narrows them by a regex over their paths.

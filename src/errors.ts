@@ -67,9 +67,7 @@ const DESCRIPTION: Record<ErrnoCode, string> = {
   EOPNOTSUPP: 'operation not supported on socket',
 };
 
-const BY_NUMBER = new Map<number, ErrnoCode>(
-  (Object.entries(ERRNO) as [ErrnoCode, number][]).map(([k, v]) => [v, k]),
-);
+const BY_NUMBER = new Map<number, ErrnoCode>((Object.entries(ERRNO) as [ErrnoCode, number][]).map(([k, v]) => [v, k]));
 
 /** The thrown error type: a plain Error with Node's system-error fields. */
 export interface SystemError extends Error {
@@ -109,6 +107,9 @@ export function check(ret: number, syscall: string, path?: string): number {
 
 /** True when `e` is a cgsim/Node system error, optionally with the given code. */
 export function isSysError(e: unknown, code?: ErrnoCode): e is SystemError {
-  return e instanceof Error && typeof (e as SystemError).code === 'string' &&
-    (code === undefined || (e as SystemError).code === code);
+  return (
+    e instanceof Error &&
+    typeof (e as SystemError).code === 'string' &&
+    (code === undefined || (e as SystemError).code === code)
+  );
 }

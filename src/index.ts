@@ -5,21 +5,21 @@
  *   k.mount('/sys/fs/cgroup/cpuset', 'cpuset');
  *   k.fs.mkdirSync('/sys/fs/cgroup/cpuset/a');
  */
-export { Kernel } from './kernel.ts';
-export { sysError, isSysError, ERRNO } from './errors.ts';
-export { CFTYPE_ONLY_ON_ROOT, CFTYPE_NOT_ON_ROOT, CFTYPE_NO_PREFIX } from './cgroup/defs.ts';
-export { builtinSubsystems } from './subsys/index.ts';
-export { createEngine } from './engine/index.ts';
 
+export type { Cftype, Cgroup, Css, SubsysContext, Subsystem } from './cgroup/defs.ts';
+export { CFTYPE_NO_PREFIX, CFTYPE_NOT_ON_ROOT, CFTYPE_ONLY_ON_ROOT } from './cgroup/defs.ts';
+export { createEngine } from './engine/index.ts';
+export type { Engine, EngineDump, EngineOptions, EngineStats } from './engine/types.ts';
+export type { ErrnoCode, SystemError } from './errors.ts';
+export { ERRNO, isSysError, sysError } from './errors.ts';
+export type { CgroupFs, Dirent, Stats } from './fs/vfs.ts';
 export type {
-  KernelOptions,
-  ReleaseEvent,
-  ForkOptions,
-  MountFlags,
   ChargeOptions,
+  ForkOptions,
   HierarchyInfo,
+  KernelOptions,
+  MountFlags,
+  ReleaseEvent,
 } from './kernel.ts';
-export type { Subsystem, Cftype, Css, Cgroup, SubsysContext } from './cgroup/defs.ts';
-export type { SystemError, ErrnoCode } from './errors.ts';
-export type { Engine, EngineOptions, EngineStats, EngineDump } from './engine/types.ts';
-export type { CgroupFs, Stats, Dirent } from './fs/vfs.ts';
+export { Kernel } from './kernel.ts';
+export { builtinSubsystems } from './subsys/index.ts';

@@ -10,20 +10,20 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { posix } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { coreFiles } from './cgroup/core-files.ts';
+import type { Css, SubsysContext, Subsystem } from './cgroup/defs.ts';
+import type { MountOptions } from './cgroup/options.ts';
+import { parseMountOptions, rootFlags, validateMountOptions } from './cgroup/options.ts';
+import type { FileEntry, Inode } from './cgroup/tree.ts';
+import { CgroupNode, CssImpl, DummyRoot, Hierarchy, newInode, reserveInodes } from './cgroup/tree.ts';
 import { createEngine, restoreEngine } from './engine/index.ts';
 import type { Engine, EngineStats } from './engine/types.ts';
 import { CPU_SYS, CPU_USER, INIT_PID, TASK_FREE, TASK_LIVE } from './engine/types.ts';
 import { check, codeOf, sysError } from './errors.ts';
-import type { Css, Subsystem, SubsysContext } from './cgroup/defs.ts';
-import { coreFiles } from './cgroup/core-files.ts';
-import { parseMountOptions, rootFlags, validateMountOptions } from './cgroup/options.ts';
-import type { MountOptions } from './cgroup/options.ts';
-import { CgroupNode, CssImpl, DummyRoot, Hierarchy, newInode, reserveInodes } from './cgroup/tree.ts';
-import type { FileEntry, Inode } from './cgroup/tree.ts';
 import type { Credentials, FsBackend, ProcNode } from './fs/backend.ts';
 import { CgroupFs } from './fs/vfs.ts';
-import { procCgroups, procMounts, procPidCgroup, procPidStatus } from './proc/proc.ts';
 import type { ProcView } from './proc/proc.ts';
+import { procCgroups, procMounts, procPidCgroup, procPidStatus } from './proc/proc.ts';
 import { builtinSubsystems } from './subsys/index.ts';
 
 export interface KernelOptions {
@@ -99,13 +99,27 @@ interface KernelImage {
   nextHierId: number;
   dummy: unknown[];
   hierarchies: Array<{
-    id: number; slot: number; name: string; flags: number; noprefix: boolean; releaseAgent: string;
-    options: Hierarchy['options']; mounts: string[]; ssids: number[];
+    id: number;
+    slot: number;
+    name: string;
+    flags: number;
+    noprefix: boolean;
+    releaseAgent: string;
+    options: Hierarchy['options'];
+    mounts: string[];
+    ssids: number[];
   }>;
   /** Every cgroup, parents before children, children in directory order. */
   nodes: Array<{
-    id: number; name: string; parent: number; slot: number; inode: Inode; owner: Credentials;
-    cloneChildren: boolean; files: Array<[string, Inode]>; css: Array<[number, unknown]>;
+    id: number;
+    name: string;
+    parent: number;
+    slot: number;
+    inode: Inode;
+    owner: Credentials;
+    cloneChildren: boolean;
+    files: Array<[string, Inode]>;
+    css: Array<[number, unknown]>;
   }>;
   mounts: string[];
   hostDirs: Array<[string, Inode]>;
@@ -218,23 +232,47 @@ export class Kernel implements FsBackend {
     const nodes: KernelImage['nodes'] = [];
     const walk = (n: CgroupNode) => {
       nodes.push({
-        id: n.id, name: n.name, parent: n.parent?.id ?? 0, slot: n.hier.slot, inode: n.inode, owner: n.fileOwner,
-        cloneChildren: n.cloneChildren, files: [...n.fileInodes],
-        css: [...n.cssMap].filter(([, css]) => css.cgroup === n && css.parent !== null).map(([ssid, css]) => [ssid, saveCss(ssid, css.state)]),
+        id: n.id,
+        name: n.name,
+        parent: n.parent?.id ?? 0,
+        slot: n.hier.slot,
+        inode: n.inode,
+        owner: n.fileOwner,
+        cloneChildren: n.cloneChildren,
+        files: [...n.fileInodes],
+        css: [...n.cssMap]
+          .filter(([, css]) => css.cgroup === n && css.parent !== null)
+          .map(([ssid, css]) => [ssid, saveCss(ssid, css.state)]),
       });
       for (const c of n.childMap.values()) walk(c);
     };
     const hs = [...this.hierBySlot.values()].sort((a, b) => a.id - b.id);
     for (const h of hs) walk(h.root);
     const image: KernelImage = {
-      magic: 'cgsim-kernel', version: 1, engine: this.engine.save(), cpus: this.cpus, mems: this.mems,
-      subsystems: [...this.ssNames], nextHierId: this.nextHierId,
+      magic: 'cgsim-kernel',
+      version: 1,
+      engine: this.engine.save(),
+      cpus: this.cpus,
+      mems: this.mems,
+      subsystems: [...this.ssNames],
+      nextHierId: this.nextHierId,
       dummy: this.dummyCss.map((css, ssid) => saveCss(ssid, css.state)),
       hierarchies: hs.map((h) => ({
-        id: h.id, slot: h.slot, name: h.name, flags: h.flags, noprefix: h.noprefix, releaseAgent: h.releaseAgent,
-        options: h.options, mounts: [...h.mounts], ssids: h.subsys.map(({ ssid }) => ssid),
+        id: h.id,
+        slot: h.slot,
+        name: h.name,
+        flags: h.flags,
+        noprefix: h.noprefix,
+        releaseAgent: h.releaseAgent,
+        options: h.options,
+        mounts: [...h.mounts],
+        ssids: h.subsys.map(({ ssid }) => ssid),
       })),
-      nodes, mounts: [...this.mounts.keys()], hostDirs: [...this.hostDirs], creds: [...this.creds], comms: [...this.comms],
+      nodes,
+      mounts: [...this.mounts.keys()],
+      hostDirs: [...this.hostDirs],
+      creds: [...this.creds],
+      comms: [...this.comms],
     };
     return new Uint8Array(serialize(image));
   }
@@ -244,7 +282,10 @@ export class Kernel implements FsBackend {
    * same list (with the same names, in the same order) if the snapshot had custom ones;
    * `releaseAgent` is taken from `opts` (functions are not part of a snapshot).
    */
-  static async restore(bytes: Uint8Array, opts: Pick<KernelOptions, 'releaseAgent' | 'subsystems'> = {}): Promise<Kernel> {
+  static async restore(
+    bytes: Uint8Array,
+    opts: Pick<KernelOptions, 'releaseAgent' | 'subsystems'> = {},
+  ): Promise<Kernel> {
     let image: KernelImage;
     try {
       image = deserialize(bytes) as KernelImage;
@@ -258,7 +299,12 @@ export class Kernel implements FsBackend {
     } catch {
       throw sysError('EINVAL', 'restore');
     }
-    const k = new Kernel(engine, { cpus: image.cpus, mems: image.mems, releaseAgent: opts.releaseAgent, subsystems: opts.subsystems });
+    const k = new Kernel(engine, {
+      cpus: image.cpus,
+      mems: image.mems,
+      releaseAgent: opts.releaseAgent,
+      subsystems: opts.subsystems,
+    });
     if (k.ssNames.join(',') !== image.subsystems.join(',')) throw sysError('EINVAL', 'restore');
     const loadCss = (ssid: number, data: unknown) => {
       const ss = k.subsys[ssid]!;
@@ -498,7 +544,8 @@ export class Kernel implements FsBackend {
           undo.push([pid, from]);
         }
       } catch (e) {
-        for (let i = undo.length - 1; i >= 0; i--) this.attachTask(this.nodes.get(undo[i]![1])!, undo[i]![0], false, INIT_PID);
+        for (let i = undo.length - 1; i >= 0; i--)
+          this.attachTask(this.nodes.get(undo[i]![1])!, undo[i]![0], false, INIT_PID);
         throw e;
       }
       this.drainReleases();
@@ -514,7 +561,11 @@ export class Kernel implements FsBackend {
     const abs = posix.resolve('/', path);
     let mount: string | undefined;
     for (const mp of this.mounts.keys()) {
-      if ((abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) && (mount === undefined || mp.length > mount.length)) mount = mp;
+      if (
+        (abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) &&
+        (mount === undefined || mp.length > mount.length)
+      )
+        mount = mp;
     }
     if (mount === undefined) throw sysError('ENOENT', syscall, path);
     let cgrp = this.mounts.get(mount)!.root;
@@ -658,8 +709,16 @@ export class Kernel implements FsBackend {
     }
     const slot = this.engine.hierCreate();
     if (slot < 0) throw sysError(slot === -28 ? 'ENOSPC' : codeOf(slot), 'mount');
-    const h = new Hierarchy(this.nextHierId++, slot, o.name ?? '', rootFlags(o), o.noprefix, o.releaseAgent ?? '',
-      this.core, { xattr: o.xattr, cpusetV2: o.cpusetV2, favorDynmods: o.favorDynmods });
+    const h = new Hierarchy(
+      this.nextHierId++,
+      slot,
+      o.name ?? '',
+      rootFlags(o),
+      o.noprefix,
+      o.releaseAgent ?? '',
+      this.core,
+      { xattr: o.xattr, cpusetV2: o.cpusetV2, favorDynmods: o.favorDynmods },
+    );
     h.setSubsystems(subsys);
     const root = new CgroupNode(this.engine.hierRoot(slot), '', null, h, newInode(0o555, 0, 0), this.engine, ROOT_CRED);
     root.cloneChildren = o.cloneChildren;
@@ -769,7 +828,12 @@ export class Kernel implements FsBackend {
 
   rmdirCgroup(cgrp: CgroupNode, actor: number): void {
     const e = this.engine;
-    if (cgrp.parent === null || e.cgroupPopulated(cgrp.id) || cgrp.childMap.size !== 0 || e.cgroupCssRefs(cgrp.id) !== 0) {
+    if (
+      cgrp.parent === null ||
+      e.cgroupPopulated(cgrp.id) ||
+      cgrp.childMap.size !== 0 ||
+      e.cgroupCssRefs(cgrp.id) !== 0
+    ) {
       throw sysError('EBUSY', 'rmdir');
     }
     const ctx = this.ctx(actor);
@@ -809,7 +873,8 @@ export class Kernel implements FsBackend {
     const view = this.procView();
     const dirInode = newInode(0o555, 0, 0);
     const file = (render: () => string): ProcNode => ({ kind: 'file', render, inode: newInode(0o444, 0, 0) });
-    if (rel.length === 0) return { kind: 'dir', list: () => ['cgroups', 'mounts', 'self', 'thread-self'], inode: dirInode };
+    if (rel.length === 0)
+      return { kind: 'dir', list: () => ['cgroups', 'mounts', 'self', 'thread-self'], inode: dirInode };
     const [head, ...rest] = rel;
     if (rest.length === 0 && head === 'cgroups') return file(() => procCgroups(view));
     if (rest.length === 0 && head === 'mounts') return file(() => procMounts(view));
@@ -825,18 +890,31 @@ export class Kernel implements FsBackend {
 
   private procPid(view: ProcView, pid: number, rest: string[], inTask: boolean): ProcNode | undefined {
     const owner = this.credentials(pid);
-    const entries = ['cgroup', 'mounts', 'status', ...(inTask ? [] : ['task']), ...(this.ssNames.includes('cpuset') ? ['cpuset'] : [])];
+    const entries = [
+      'cgroup',
+      'mounts',
+      'status',
+      ...(inTask ? [] : ['task']),
+      ...(this.ssNames.includes('cpuset') ? ['cpuset'] : []),
+    ];
     if (rest.length === 0) return { kind: 'dir', list: () => entries, inode: newInode(0o555, owner.uid, owner.gid) };
-    const file = (render: () => string): ProcNode => ({ kind: 'file', render, inode: newInode(0o444, owner.uid, owner.gid) });
+    const file = (render: () => string): ProcNode => ({
+      kind: 'file',
+      render,
+      inode: newInode(0o444, owner.uid, owner.gid),
+    });
     const [name, ...more] = rest;
     if (more.length === 0) {
       switch (name) {
-        case 'cgroup': return file(() => procPidCgroup(view, pid));
-        case 'status': return file(() => procPidStatus(view, pid));
-        case 'mounts': return file(() => procMounts(view));
+        case 'cgroup':
+          return file(() => procPidCgroup(view, pid));
+        case 'status':
+          return file(() => procPidStatus(view, pid));
+        case 'mounts':
+          return file(() => procMounts(view));
         case 'cpuset':
           if (!this.ssNames.includes('cpuset')) return undefined;
-          return file(() => (this.cssOfName(pid, 'cpuset').cgroup.path) + '\n');
+          return file(() => this.cssOfName(pid, 'cpuset').cgroup.path + '\n');
       }
     }
     if (name === 'task' && !inTask) {
@@ -900,12 +978,17 @@ export class Kernel implements FsBackend {
         const node = this.nodes.get(id);
         if (node === undefined || node.removed || node.parent === null) continue;
         const e = this.engine;
-        if (!e.cgroupNotify(id) || e.cgroupPopulated(id) || node.childMap.size !== 0 || e.cgroupCssRefs(id) !== 0) continue;
+        if (!e.cgroupNotify(id) || e.cgroupPopulated(id) || node.childMap.size !== 0 || e.cgroupCssRefs(id) !== 0)
+          continue;
         const agent = node.hier.releaseAgent;
         if (agent === '') continue;
         this.deliver({
-          hierarchy: node.hier.id, name: node.hier.name, path: node.path, agent,
-          argv: [agent, node.path], env: { ...AGENT_ENV },
+          hierarchy: node.hier.id,
+          name: node.hier.name,
+          path: node.path,
+          agent,
+          argv: [agent, node.path],
+          env: { ...AGENT_ENV },
         });
       }
     } finally {
@@ -961,16 +1044,37 @@ export class Kernel implements FsBackend {
 
   /** cpuacct: charge `ns` nanoseconds of CPU time to `pid` (hierarchically). */
   charge(pid: number, ns: number, opts?: ChargeOptions): void {
-    const r = this.engine.charge(pid, ns, opts?.cpu ?? 0, opts?.mode === 'system' ? CPU_SYS : CPU_USER, this.slotOf('cpuacct'));
+    const r = this.engine.charge(
+      pid,
+      ns,
+      opts?.cpu ?? 0,
+      opts?.mode === 'system' ? CPU_SYS : CPU_USER,
+      this.slotOf('cpuacct'),
+    );
     if (r < 0) throw sysError(codeOf(r), 'charge');
   }
 
   /** cpuacct batch: ns[i] (or one value for all) to pids[i], all validated first. */
-  chargeMany(pids: Int32Array | readonly number[], ns: Float64Array | readonly number[] | number, opts?: ChargeOptions): number {
+  chargeMany(
+    pids: Int32Array | readonly number[],
+    ns: Float64Array | readonly number[] | number,
+    opts?: ChargeOptions,
+  ): number {
     const arr = pids instanceof Int32Array ? pids : Int32Array.from(pids);
-    const amounts = typeof ns === 'number' ? new Float64Array(arr.length).fill(ns) : ns instanceof Float64Array ? ns : Float64Array.from(ns);
+    const amounts =
+      typeof ns === 'number'
+        ? new Float64Array(arr.length).fill(ns)
+        : ns instanceof Float64Array
+          ? ns
+          : Float64Array.from(ns);
     if (amounts.length !== arr.length) throw sysError('EINVAL', 'charge');
-    const r = this.engine.chargeMany(arr, amounts, opts?.cpu ?? 0, opts?.mode === 'system' ? CPU_SYS : CPU_USER, this.slotOf('cpuacct'));
+    const r = this.engine.chargeMany(
+      arr,
+      amounts,
+      opts?.cpu ?? 0,
+      opts?.mode === 'system' ? CPU_SYS : CPU_USER,
+      this.slotOf('cpuacct'),
+    );
     if (r < 0) throw sysError(codeOf(r), 'charge');
     return r;
   }
@@ -983,9 +1087,15 @@ export class Kernel implements FsBackend {
 
   /** Live hierarchies, oldest first. */
   hierarchies(): HierarchyInfo[] {
-    return [...this.hierBySlot.values()].sort((a, b) => a.id - b.id).map((h) => ({
-      id: h.id, name: h.name, subsystems: h.subsys.map(({ ss }) => ss.name), mounts: [...h.mounts], releaseAgent: h.releaseAgent,
-    }));
+    return [...this.hierBySlot.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((h) => ({
+        id: h.id,
+        name: h.name,
+        subsystems: h.subsys.map(({ ss }) => ss.name),
+        mounts: [...h.mounts],
+        releaseAgent: h.releaseAgent,
+      }));
   }
 
   /** Names of the registered subsystems, in id order. */
@@ -1031,4 +1141,3 @@ export class Kernel implements FsBackend {
     return this.cssOf(pid, ssid) as Css<S>;
   }
 }
-

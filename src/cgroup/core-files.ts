@@ -10,10 +10,11 @@
  *
  * Handlers get the cgroup through `css.cgroup` (the cgroup's own "self" css, as in Linux).
  */
+
+import { sysError } from '../errors.ts';
 import type { Cftype, Css } from './defs.ts';
 import { CFTYPE_ONLY_ON_ROOT } from './defs.ts';
 import { kstrtoint, kstrtoull, strstrip } from './parse.ts';
-import { sysError } from '../errors.ts';
 import type { CgroupNode } from './tree.ts';
 
 /** What the core files need from the kernel. */

@@ -30,10 +30,39 @@ export function rootFlags(o: MountOptions): number {
 }
 
 const IGNORED = new Set([
-  'rw', 'ro', 'defaults', 'sync', 'async', 'dirsync', 'lazytime', 'nolazytime', 'mand', 'nomand',
-  'silent', 'loud', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'atime', 'noatime',
-  'diratime', 'nodiratime', 'relatime', 'norelatime', 'strictatime', 'nostrictatime', 'auto',
-  'noauto', 'user', 'nouser', 'users', 'nofail', '_netdev',
+  'rw',
+  'ro',
+  'defaults',
+  'sync',
+  'async',
+  'dirsync',
+  'lazytime',
+  'nolazytime',
+  'mand',
+  'nomand',
+  'silent',
+  'loud',
+  'suid',
+  'nosuid',
+  'dev',
+  'nodev',
+  'exec',
+  'noexec',
+  'atime',
+  'noatime',
+  'diratime',
+  'nodiratime',
+  'relatime',
+  'norelatime',
+  'strictatime',
+  'nostrictatime',
+  'auto',
+  'noauto',
+  'user',
+  'nouser',
+  'users',
+  'nofail',
+  '_netdev',
 ]);
 
 const NAME_MAX_LEN = 63; // MAX_CGROUP_ROOT_NAMELEN - 1
@@ -44,8 +73,16 @@ const NAME_MAX_LEN = 63; // MAX_CGROUP_ROOT_NAMELEN - 1
  */
 export function parseMountOptions(data: string, subsystems: readonly string[]): MountOptions {
   const o: MountOptions = {
-    subsysMask: 0, none: false, all: false, name: null, releaseAgent: null, noprefix: false,
-    xattr: false, cpusetV2: false, favorDynmods: false, cloneChildren: false,
+    subsysMask: 0,
+    none: false,
+    all: false,
+    name: null,
+    releaseAgent: null,
+    noprefix: false,
+    xattr: false,
+    cpusetV2: false,
+    favorDynmods: false,
+    cloneChildren: false,
   };
   const fail = () => sysError('EINVAL', 'mount');
   for (const token of data.split(',')) {
@@ -54,14 +91,38 @@ export function parseMountOptions(data: string, subsystems: readonly string[]): 
     const key = eq < 0 ? token : token.slice(0, eq);
     const value = eq < 0 ? null : token.slice(eq + 1);
     switch (key) {
-      case 'none': if (value !== null) throw fail(); o.none = true; continue;
-      case 'all': if (value !== null) throw fail(); o.all = true; continue;
-      case 'noprefix': if (value !== null) throw fail(); o.noprefix = true; continue;
-      case 'clone_children': if (value !== null) throw fail(); o.cloneChildren = true; continue;
-      case 'xattr': if (value !== null) throw fail(); o.xattr = true; continue;
-      case 'cpuset_v2_mode': if (value !== null) throw fail(); o.cpusetV2 = true; continue;
-      case 'favordynmods': if (value !== null) throw fail(); o.favorDynmods = true; continue;
-      case 'nofavordynmods': if (value !== null) throw fail(); o.favorDynmods = false; continue;
+      case 'none':
+        if (value !== null) throw fail();
+        o.none = true;
+        continue;
+      case 'all':
+        if (value !== null) throw fail();
+        o.all = true;
+        continue;
+      case 'noprefix':
+        if (value !== null) throw fail();
+        o.noprefix = true;
+        continue;
+      case 'clone_children':
+        if (value !== null) throw fail();
+        o.cloneChildren = true;
+        continue;
+      case 'xattr':
+        if (value !== null) throw fail();
+        o.xattr = true;
+        continue;
+      case 'cpuset_v2_mode':
+        if (value !== null) throw fail();
+        o.cpusetV2 = true;
+        continue;
+      case 'favordynmods':
+        if (value !== null) throw fail();
+        o.favorDynmods = true;
+        continue;
+      case 'nofavordynmods':
+        if (value !== null) throw fail();
+        o.favorDynmods = false;
+        continue;
       case 'release_agent':
         if (value === null || value === '') throw fail(); // a string parameter cannot be empty
         if (o.releaseAgent !== null) throw fail(); // "release_agent respecified"

@@ -158,7 +158,8 @@ export class CgroupNode implements Cgroup {
     return this.engine.cgroupTasks(this.id, false);
   }
   css<S = unknown>(name: string): Css<S> | undefined {
-    for (const { ssid, ss } of this.hier.subsys) if (ss.name === name) return this.cssMap.get(ssid) as Css<S> | undefined;
+    for (const { ssid, ss } of this.hier.subsys)
+      if (ss.name === name) return this.cssMap.get(ssid) as Css<S> | undefined;
     return undefined;
   }
   /** The inode of control file `name` (owner = creator of the directory, mode from the handlers). */

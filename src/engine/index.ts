@@ -5,14 +5,14 @@
  */
 
 import { decodeImage } from './image.ts';
-import { ReferenceEngine, createReferenceEngine } from './reference.ts';
-import { WasmEngine, createWasmEngine } from './wasm.ts';
+import { createReferenceEngine, ReferenceEngine } from './reference.ts';
 import type { Engine, EngineKind, EngineOptions } from './types.ts';
+import { createWasmEngine, WasmEngine } from './wasm.ts';
 
-export * from './types.ts';
 export { IMAGE_FORMAT, type ImageHeader } from './image.ts';
-export { ReferenceEngine, createReferenceEngine } from './reference.ts';
-export { WasmEngine, createWasmEngine } from './wasm.ts';
+export { createReferenceEngine, ReferenceEngine } from './reference.ts';
+export * from './types.ts';
+export { createWasmEngine, WasmEngine } from './wasm.ts';
 
 /** Linux defaults: PID_MAX_LIMIT, 16 hierarchy slots, one CPU. */
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({

@@ -62,16 +62,8 @@
 
 import { ERRNO } from '../errors.ts';
 import { BodyReader, decodeImage, encodeImage, malformedImage } from './image.ts';
-import {
-  INIT_CSET,
-  INIT_PID,
-  PID_LIMIT,
-  RESERVED_PIDS,
-  TASK_FREE,
-  TASK_LIVE,
-  TASK_ZOMBIE,
-} from './types.ts';
 import type { Engine, EngineDump, EngineOptions, EngineStats } from './types.ts';
+import { INIT_CSET, INIT_PID, PID_LIMIT, RESERVED_PIDS, TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from './types.ts';
 
 const EPERM = -ERRNO.EPERM;
 const ENOENT = -ERRNO.ENOENT;
@@ -331,7 +323,12 @@ export class ReferenceEngine implements Engine {
     const pid = this.pidAlloc();
     if (pid !== INIT_PID) throw new Error('init must get pid 1');
     const init: Task = {
-      pid, parent: null, cset: null, state: TASK_LIVE, threads: null, children: null,
+      pid,
+      parent: null,
+      cset: null,
+      state: TASK_LIVE,
+      threads: null,
+      children: null,
       leader: null as unknown as Task,
     };
     init.leader = init;
@@ -604,8 +601,13 @@ export class ReferenceEngine implements Engine {
   /** Create task `pid` as a child (process) or sibling thread of LIVE `parent`, on its css_set. */
   private taskCreate(pid: number, parent: Task, thread: boolean): void {
     const tsk: Task = {
-      pid, leader: parent.leader, parent: null, cset: null, state: TASK_LIVE,
-      threads: null, children: null,
+      pid,
+      leader: parent.leader,
+      parent: null,
+      cset: null,
+      state: TASK_LIVE,
+      threads: null,
+      children: null,
     };
     if (thread) {
       const leader = parent.leader;
@@ -860,8 +862,14 @@ export class ReferenceEngine implements Engine {
   }
 
   private isReleasable(cgrp: Cgroup): boolean {
-    return cgrp.notify && !isPopulated(cgrp) && cgrp.children.size === 0 && cgrp.cssRefs === 0 &&
-      cgrp.parent !== null && this.cgroups.get(cgrp.id) === cgrp;
+    return (
+      cgrp.notify &&
+      !isPopulated(cgrp) &&
+      cgrp.children.size === 0 &&
+      cgrp.cssRefs === 0 &&
+      cgrp.parent !== null &&
+      this.cgroups.get(cgrp.id) === cgrp
+    );
   }
 
   /** check_for_release: queue a releasable cgroup once (Set.add keeps the first position). */
@@ -886,8 +894,15 @@ export class ReferenceEngine implements Engine {
 
   private cgroupAlloc(parent: Cgroup | null, hier: number): Cgroup {
     const cgrp: Cgroup = {
-      id: this.cgroupIds.alloc(), parent, hier, children: new Set(), csets: new Set(),
-      notify: false, cssRefs: 0, nrPopulatedCsets: 0, nrPopulatedChildren: 0,
+      id: this.cgroupIds.alloc(),
+      parent,
+      hier,
+      children: new Set(),
+      csets: new Set(),
+      notify: false,
+      cssRefs: 0,
+      nrPopulatedCsets: 0,
+      nrPopulatedChildren: 0,
       usage: new BigUint64Array(this.cpus * 2),
     };
     this.cgroups.set(cgrp.id, cgrp);
@@ -1096,8 +1111,13 @@ export class ReferenceEngine implements Engine {
   // ------------------------------------------------------------------ cpuacct
 
   private validCharge(cpu: number, mode: number, h: number): boolean {
-    return Number.isInteger(cpu) && cpu >= 0 && cpu < this.cpus && (mode === 0 || mode === 1) &&
-      (h === -1 || this.hierAt(h) !== undefined);
+    return (
+      Number.isInteger(cpu) &&
+      cpu >= 0 &&
+      cpu < this.cpus &&
+      (mode === 0 || mode === 1) &&
+      (h === -1 || this.hierAt(h) !== undefined)
+    );
   }
 
   private static validNs(ns: number): boolean {
@@ -1142,8 +1162,7 @@ export class ReferenceEngine implements Engine {
 
   cpuacctUsage(cgrp: number, cpu: number, mode: number): bigint {
     const usage = this.usageOf(cgrp);
-    if (usage === undefined || !Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus ||
-      (mode !== 0 && mode !== 1)) {
+    if (usage === undefined || !Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus || (mode !== 0 && mode !== 1)) {
       return -1n;
     }
     return usage[cpu * 2 + mode]!;
@@ -1170,10 +1189,15 @@ export class ReferenceEngine implements Engine {
 
   stats(): EngineStats {
     const counters = (this.cgroups.size + 1) * this.cpus * 2;
-    const memoryBytes = SIZE.base + this.tasks.size * SIZE.task +
+    const memoryBytes =
+      SIZE.base +
+      this.tasks.size * SIZE.task +
       this.csets.size * (SIZE.cset + this.maxHierarchies * SIZE.csetSlot) +
-      this.cgroups.size * SIZE.cgroup + counters * SIZE.counter + this.nrLinks * SIZE.link +
-      this.tasks.capacity * SIZE.pidSlot + (this.csetIds.size + this.cgroupIds.size) * 8;
+      this.cgroups.size * SIZE.cgroup +
+      counters * SIZE.counter +
+      this.nrLinks * SIZE.link +
+      this.tasks.capacity * SIZE.pidSlot +
+      (this.csetIds.size + this.cgroupIds.size) * 8;
     return {
       tasks: this.nrLive,
       cssSets: this.csets.size,
@@ -1210,7 +1234,8 @@ export class ReferenceEngine implements Engine {
       cssRefs: g.cssRefs,
       queued: this.release.has(g),
     }));
-    const hierarchies = this.hiers.filter((h) => h !== null)
+    const hierarchies = this.hiers
+      .filter((h) => h !== null)
       .map((h) => ({ slot: h.slot, root: h.root.id, nrCgroups: h.nrCgroups }));
     return {
       cursor: this.cursor,
@@ -1313,8 +1338,7 @@ export class ReferenceEngine implements Engine {
       perHier[g.hier]!++;
       if (g.parent === null) {
         if (hier!.root !== g) fail(`cgroup ${id}: parentless but not the root`);
-      } else if (this.cgroups.get(g.parent.id) !== g.parent || !g.parent.children.has(g) ||
-        g.parent.hier !== g.hier) {
+      } else if (this.cgroups.get(g.parent.id) !== g.parent || !g.parent.children.has(g) || g.parent.hier !== g.hier) {
         fail(`cgroup ${id}: parent link broken`);
       }
       let popCsets = 0;

@@ -9,9 +9,9 @@
  */
 import { Buffer } from 'node:buffer';
 import { posix } from 'node:path';
-import { isSysError, sysError } from '../errors.ts';
 import type { CgroupNode, FileEntry, Hierarchy, Inode } from '../cgroup/tree.ts';
 import { newInode } from '../cgroup/tree.ts';
+import { isSysError, sysError } from '../errors.ts';
 import type { FsBackend, ProcNode } from './backend.ts';
 
 const PATH_MAX = 4096;
@@ -53,28 +53,66 @@ export class Stats {
   readonly rdev = 0;
   readonly blksize = 4096;
   readonly blocks = 0;
-  get atimeMs(): number { return this.mtimeMs; }
-  get ctimeMs(): number { return this.mtimeMs; }
-  get birthtimeMs(): number { return this.mtimeMs; }
-  get mtime(): Date { return new Date(this.mtimeMs); }
-  get atime(): Date { return new Date(this.mtimeMs); }
-  get ctime(): Date { return new Date(this.mtimeMs); }
-  isDirectory(): boolean { return (this.mode & 0o170000) === S_IFDIR; }
-  isFile(): boolean { return (this.mode & 0o170000) === S_IFREG; }
-  isSymbolicLink(): boolean { return false; }
-  isFIFO(): boolean { return false; }
-  isSocket(): boolean { return false; }
-  isBlockDevice(): boolean { return false; }
-  isCharacterDevice(): boolean { return false; }
+  get atimeMs(): number {
+    return this.mtimeMs;
+  }
+  get ctimeMs(): number {
+    return this.mtimeMs;
+  }
+  get birthtimeMs(): number {
+    return this.mtimeMs;
+  }
+  get mtime(): Date {
+    return new Date(this.mtimeMs);
+  }
+  get atime(): Date {
+    return new Date(this.mtimeMs);
+  }
+  get ctime(): Date {
+    return new Date(this.mtimeMs);
+  }
+  isDirectory(): boolean {
+    return (this.mode & 0o170000) === S_IFDIR;
+  }
+  isFile(): boolean {
+    return (this.mode & 0o170000) === S_IFREG;
+  }
+  isSymbolicLink(): boolean {
+    return false;
+  }
+  isFIFO(): boolean {
+    return false;
+  }
+  isSocket(): boolean {
+    return false;
+  }
+  isBlockDevice(): boolean {
+    return false;
+  }
+  isCharacterDevice(): boolean {
+    return false;
+  }
 }
 
 /** A readdir entry with file types (readdirSync(path, { withFileTypes: true })). */
 export class Dirent {
-  constructor(readonly name: string, private readonly dir: boolean, readonly parentPath: string) {}
-  get path(): string { return this.parentPath; }
-  isDirectory(): boolean { return this.dir; }
-  isFile(): boolean { return !this.dir; }
-  isSymbolicLink(): boolean { return false; }
+  constructor(
+    readonly name: string,
+    private readonly dir: boolean,
+    readonly parentPath: string,
+  ) {}
+  get path(): string {
+    return this.parentPath;
+  }
+  isDirectory(): boolean {
+    return this.dir;
+  }
+  isFile(): boolean {
+    return !this.dir;
+  }
+  isSymbolicLink(): boolean {
+    return false;
+  }
 }
 
 interface OpenFile {
@@ -99,26 +137,57 @@ function toBuffer(data: Data | number, enc: BufferEncoding = 'utf8'): Buffer {
   return typeof data === 'string' ? Buffer.from(data, enc) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
-function flagBits(flags: string | number | undefined): { read: boolean; write: boolean; create: boolean; excl: boolean } {
+function flagBits(flags: string | number | undefined): {
+  read: boolean;
+  write: boolean;
+  create: boolean;
+  excl: boolean;
+} {
   if (typeof flags === 'number') {
     const acc = flags & 3;
     return { read: acc !== 1, write: acc !== 0, create: (flags & 0o100) !== 0, excl: (flags & 0o200) !== 0 };
   }
   switch (flags ?? 'r') {
-    case 'r': case 'rs': case 'sr': return { read: true, write: false, create: false, excl: false };
-    case 'r+': case 'rs+': case 'sr+': return { read: true, write: true, create: false, excl: false };
-    case 'w': case 'a': case 'as': case 'sa': return { read: false, write: true, create: true, excl: false };
-    case 'wx': case 'xw': case 'ax': case 'xa': return { read: false, write: true, create: true, excl: true };
-    case 'w+': case 'a+': case 'as+': case 'sa+': return { read: true, write: true, create: true, excl: false };
-    case 'wx+': case 'xw+': case 'ax+': case 'xa+': return { read: true, write: true, create: true, excl: true };
-    default: throw new TypeError(`Invalid flags: ${String(flags)}`);
+    case 'r':
+    case 'rs':
+    case 'sr':
+      return { read: true, write: false, create: false, excl: false };
+    case 'r+':
+    case 'rs+':
+    case 'sr+':
+      return { read: true, write: true, create: false, excl: false };
+    case 'w':
+    case 'a':
+    case 'as':
+    case 'sa':
+      return { read: false, write: true, create: true, excl: false };
+    case 'wx':
+    case 'xw':
+    case 'ax':
+    case 'xa':
+      return { read: false, write: true, create: true, excl: true };
+    case 'w+':
+    case 'a+':
+    case 'as+':
+    case 'sa+':
+      return { read: true, write: true, create: true, excl: false };
+    case 'wx+':
+    case 'xw+':
+    case 'ax+':
+    case 'xa+':
+      return { read: true, write: true, create: true, excl: true };
+    default:
+      throw new TypeError(`Invalid flags: ${String(flags)}`);
   }
 }
 
 export class CgroupFs {
   private readonly fds: Map<number, OpenFile>;
 
-  constructor(private readonly be: FsBackend, readonly actor: number) {
+  constructor(
+    private readonly be: FsBackend,
+    readonly actor: number,
+  ) {
     this.fds = be.fdTable.files as Map<number, OpenFile>;
   }
 
@@ -155,7 +224,10 @@ export class CgroupFs {
     // The longest mountpoint that is a prefix of abs.
     let mount: string | undefined;
     for (const mp of this.be.mounts.keys()) {
-      if ((abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) && (mount === undefined || mp.length > mount.length)) {
+      if (
+        (abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) &&
+        (mount === undefined || mp.length > mount.length)
+      ) {
         mount = mp;
       }
     }
@@ -200,10 +272,14 @@ export class CgroupFs {
 
   private inodeOf(r: Resolved): Inode {
     switch (r.kind) {
-      case 'host': return r.inode;
-      case 'cgdir': return r.cgrp.inode;
-      case 'cgfile': return r.cgrp.fileInode(r.file);
-      case 'proc': return r.node.inode;
+      case 'host':
+        return r.inode;
+      case 'cgdir':
+        return r.cgrp.inode;
+      case 'cgfile':
+        return r.cgrp.fileInode(r.file);
+      case 'proc':
+        return r.node.inode;
     }
   }
 
@@ -211,16 +287,20 @@ export class CgroupFs {
   private mayAccess(inode: Inode, mask: number, syscall: string, path: string): void {
     const cred = this.be.credentials(this.actor);
     if (cred.uid === 0) return;
-    const bits = cred.uid === inode.uid ? (inode.mode >> 6) & 7 : cred.gid === inode.gid ? (inode.mode >> 3) & 7 : inode.mode & 7;
+    const bits =
+      cred.uid === inode.uid ? (inode.mode >> 6) & 7 : cred.gid === inode.gid ? (inode.mode >> 3) & 7 : inode.mode & 7;
     if ((bits & mask) !== mask) throw sysError('EACCES', syscall, path);
   }
 
   // ---------------------------------------------------------------- directories
 
-  mkdirSync(path: string, options?: number | string | { mode?: number | string; recursive?: boolean }): string | undefined {
+  mkdirSync(
+    path: string,
+    options?: number | string | { mode?: number | string; recursive?: boolean },
+  ): string | undefined {
     const p = this.normalize(path, 'mkdir');
     const opts = typeof options === 'object' && options !== null ? options : { mode: options };
-    const mode = (typeof opts.mode === 'string' ? parseInt(opts.mode, 8) : opts.mode ?? 0o777) & 0o7777 & ~UMASK;
+    const mode = (typeof opts.mode === 'string' ? parseInt(opts.mode, 8) : (opts.mode ?? 0o777)) & 0o7777 & ~UMASK;
     if (opts.recursive) {
       const abs = posix.resolve('/', p);
       const missing: string[] = [];
@@ -299,7 +379,10 @@ export class CgroupFs {
     return [...names];
   }
 
-  readdirSync(path: string, options?: BufferEncoding | { withFileTypes?: boolean; encoding?: BufferEncoding | null }): any[] {
+  readdirSync(
+    path: string,
+    options?: BufferEncoding | { withFileTypes?: boolean; encoding?: BufferEncoding | null },
+  ): any[] {
     const p = this.normalize(path, 'scandir');
     const r = this.resolve(p, 'scandir');
     const withTypes = typeof options === 'object' && options !== null && options.withFileTypes === true;
@@ -345,7 +428,10 @@ export class CgroupFs {
     const srcMount = src.kind === 'cgdir' || src.kind === 'cgfile' ? src.mount : null;
     const dstMount = dst.parent.kind === 'cgdir' ? dst.parent.mount : null;
     if (src.kind === 'proc' || dst.parent.kind === 'proc') throw err('EXDEV');
-    if (srcMount !== dstMount || (srcMount !== null && this.be.mounts.get(srcMount) !== this.be.mounts.get(dstMount!))) {
+    if (
+      srcMount !== dstMount ||
+      (srcMount !== null && this.be.mounts.get(srcMount) !== this.be.mounts.get(dstMount!))
+    ) {
       throw err('EXDEV');
     }
     if (src.path === dst.abs) return;
@@ -453,8 +539,11 @@ export class CgroupFs {
     if (gid !== -1) ino.gid = gid;
   }
 
-  readFileSync(path: string | number, options?: BufferEncoding | { encoding?: BufferEncoding | null; flag?: string } | null): any {
-    const enc = typeof options === 'string' ? options : options?.encoding ?? null;
+  readFileSync(
+    path: string | number,
+    options?: BufferEncoding | { encoding?: BufferEncoding | null; flag?: string } | null,
+  ): any {
+    const enc = typeof options === 'string' ? options : (options?.encoding ?? null);
     let buf: Buffer;
     if (typeof path === 'number') {
       const f = this.fd(path, 'read');
@@ -473,7 +562,7 @@ export class CgroupFs {
   /** Like `echo data > path`: open(O_WRONLY|O_CREAT|O_TRUNC) and exactly one write(2). */
   writeFileSync(path: string | number, data: Data, options?: WriteOpts): void {
     const enc = (typeof options === 'string' ? options : options?.encoding) ?? 'utf8';
-    const flag = typeof options === 'object' && options !== null ? options.flag ?? 'w' : 'w';
+    const flag = typeof options === 'object' && options !== null ? (options.flag ?? 'w') : 'w';
     const buf = toBuffer(data, enc);
     if (typeof path === 'number') {
       this.writeSync(path, buf);
@@ -488,7 +577,7 @@ export class CgroupFs {
   }
 
   appendFileSync(path: string | number, data: Data, options?: WriteOpts): void {
-    const o = typeof options === 'string' ? { encoding: options } : options ?? {};
+    const o = typeof options === 'string' ? { encoding: options } : (options ?? {});
     this.writeFileSync(path, data, { ...o, flag: o.flag ?? 'a' });
   }
 
@@ -551,7 +640,13 @@ export class CgroupFs {
     return f.content;
   }
 
-  readSync(fd: number, buffer: Uint8Array, offsetOrOpts?: number | { offset?: number; length?: number; position?: number | null }, length?: number, position?: number | null): number {
+  readSync(
+    fd: number,
+    buffer: Uint8Array,
+    offsetOrOpts?: number | { offset?: number; length?: number; position?: number | null },
+    length?: number,
+    position?: number | null,
+  ): number {
     const f = this.fd(fd, 'read');
     let offset = 0;
     if (typeof offsetOrOpts === 'object' && offsetOrOpts !== null) {
@@ -571,7 +666,13 @@ export class CgroupFs {
   }
 
   /** One write(2). For a control file: ENODEV if its cgroup is gone, E2BIG past its limit. */
-  writeSync(fd: number, data: Data, offsetOrPosition?: number | null, lengthOrEncoding?: number | BufferEncoding, _position?: number | null): number {
+  writeSync(
+    fd: number,
+    data: Data,
+    offsetOrPosition?: number | null,
+    lengthOrEncoding?: number | BufferEncoding,
+    _position?: number | null,
+  ): number {
     const f = this.fd(fd, 'write');
     if (!f.write) throw sysError('EBADF', 'write');
     let buf: Buffer;

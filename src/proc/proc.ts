@@ -2,10 +2,11 @@
  * /proc renderers: /proc/<pid>/cgroup, /proc/<pid>/status, /proc/cgroups, /proc/mounts, in
  * modern Linux's formats. Pure functions over a read-only view of the kernel.
  */
-import type { Engine } from '../engine/types.ts';
-import { TASK_ZOMBIE } from '../engine/types.ts';
+
 import type { Subsystem } from '../cgroup/defs.ts';
 import type { CgroupNode, Hierarchy } from '../cgroup/tree.ts';
+import type { Engine } from '../engine/types.ts';
+import { TASK_ZOMBIE } from '../engine/types.ts';
 
 export interface ProcView {
   readonly engine: Engine;
@@ -36,7 +37,7 @@ export function procPidCgroup(v: ProcView, pid: number): string {
   const hs = v.hierarchyList();
   for (let i = hs.length - 1; i >= 0; i--) {
     const h = hs[i]!;
-    const path = zombie ? '/' : v.node(v.engine.taskCgroup(pid, h.slot))?.path ?? '/';
+    const path = zombie ? '/' : (v.node(v.engine.taskCgroup(pid, h.slot))?.path ?? '/');
     out += `${h.id}:${hierarchyLabel(h)}:${path}\n`;
   }
   return out;

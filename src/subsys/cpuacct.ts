@@ -21,7 +21,7 @@
  *                      monotonic per cgroup as the kernel's cputime_adjust() does: after a
  *                      reset it repeats the old values until the new usage exceeds them.
  */
-import type { Cftype, Css, Subsystem, SubsysContext } from '../cgroup/defs.ts';
+import type { Cftype, Css, SubsysContext, Subsystem } from '../cgroup/defs.ts';
 import { kstrtoull } from '../cgroup/parse.ts';
 import { CPU_SYS, CPU_USER } from '../engine/types.ts';
 import { sysError } from '../errors.ts';

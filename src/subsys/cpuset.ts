@@ -32,11 +32,12 @@
  * Not simulated: CPU/memory hotplug, sched domains, memory_pressure (always 0), page
  * migration, SCHED_DEADLINE admission (the kernel's EBUSY on shrinking an exclusive set).
  */
+
+import type { Cftype, Cgroup, Css, SubsysContext, Subsystem } from '../cgroup/defs.ts';
 import { CFTYPE_ONLY_ON_ROOT } from '../cgroup/defs.ts';
-import type { Cftype, Cgroup, Css, Subsystem, SubsysContext } from '../cgroup/defs.ts';
-import { kstrtoll, kstrtoull, strstrip, isSpace } from '../cgroup/parse.ts';
-import { ERRNO, sysError } from '../errors.ts';
+import { isSpace, kstrtoll, kstrtoull, strstrip } from '../cgroup/parse.ts';
 import type { ErrnoCode } from '../errors.ts';
+import { ERRNO, sysError } from '../errors.ts';
 
 /** The kernel configuration cgsim models: x86_64 distribution defaults (CONFIG_MAXSMP). */
 export const NR_CPUS = 8192;
@@ -244,8 +245,12 @@ function cpusetCopy(cs: Cpuset): Cpuset {
 
 /** p is a subset of q: sets included, and exclusive flags only where q has them. */
 export function isCpusetSubset(p: Cpuset, q: Cpuset): boolean {
-  return maskSubset(p.cpus, q.cpus) && maskSubset(p.mems, q.mems) &&
-    (!p.cpuExclusive || q.cpuExclusive) && (!p.memExclusive || q.memExclusive);
+  return (
+    maskSubset(p.cpus, q.cpus) &&
+    maskSubset(p.mems, q.mems) &&
+    (!p.cpuExclusive || q.cpuExclusive) &&
+    (!p.memExclusive || q.memExclusive)
+  );
 }
 
 /** The cpuset states of a cgroup's children. */
@@ -311,8 +316,14 @@ function updateMask(css: Css<Cpuset>, data: string, kind: 'cpus' | 'mems', ctx: 
   css.state[kind] = next;
 }
 
-type FlagName = 'cpuExclusive' | 'memExclusive' | 'memHardwall' | 'memoryMigrate' |
-  'schedLoadBalance' | 'spreadPage' | 'spreadSlab';
+type FlagName =
+  | 'cpuExclusive'
+  | 'memExclusive'
+  | 'memHardwall'
+  | 'memoryMigrate'
+  | 'schedLoadBalance'
+  | 'spreadPage'
+  | 'spreadSlab';
 
 /** Write to a flag file: a u64 (kstrtoull, one trailing newline), non-zero sets it. */
 function updateFlag(css: Css<Cpuset>, data: string, flag: FlagName, ctx: SubsysContext): void {
@@ -420,10 +431,12 @@ export function cpusetSubsystem(): Subsystem<Cpuset> {
     status(css, _pid, ctx) {
       const { cpus, mems } = css.state;
       const nodes = nodeBits(ctx);
-      return `Cpus_allowed:\t${maskFormatHex(cpus, ctx.cpus)}\n` +
+      return (
+        `Cpus_allowed:\t${maskFormatHex(cpus, ctx.cpus)}\n` +
         `Cpus_allowed_list:\t${maskFormat(cpus)}` +
         `Mems_allowed:\t${maskFormatHex(mems, nodes)}\n` +
-        `Mems_allowed_list:\t${maskFormat(mems)}`;
+        `Mems_allowed_list:\t${maskFormat(mems)}`
+      );
     },
 
     postClone(css) {

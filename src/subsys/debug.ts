@@ -30,8 +30,9 @@
  *
  * The css_set task order is ascending pid (the kernel prints list order).
  */
+
+import type { Cftype, Cgroup, Css, SubsysContext, Subsystem } from '../cgroup/defs.ts';
 import { CFTYPE_ONLY_ON_ROOT } from '../cgroup/defs.ts';
-import type { Cftype, Cgroup, Css, Subsystem, SubsysContext } from '../cgroup/defs.ts';
 import { INIT_CSET } from '../engine/types.ts';
 
 /** The kernel's MAX_TASKS_SHOWN_PER_CSS. */

@@ -10,10 +10,10 @@ import { debugSubsystem } from './debug.ts';
 import { nsSubsystem } from './ns.ts';
 import { pidsSubsystem } from './pids.ts';
 
-export { cpuacctSubsystem, cpusetSubsystem, debugSubsystem, nsSubsystem, pidsSubsystem };
 export type { Cpuacct } from './cpuacct.ts';
 export type { Cpuset } from './cpuset.ts';
 export type { Pids } from './pids.ts';
+export { cpuacctSubsystem, cpusetSubsystem, debugSubsystem, nsSubsystem, pidsSubsystem };
 
 /** Fresh built-in descriptors: [cpuset, cpuacct, pids, debug, ns]. */
 export function builtinSubsystems(): Subsystem<any>[] {

@@ -14,7 +14,7 @@
  *
  * "Inside" includes the cgroup itself.
  */
-import type { Cgroup, Css, Subsystem, SubsysContext } from '../cgroup/defs.ts';
+import type { Cgroup, Css, SubsysContext, Subsystem } from '../cgroup/defs.ts';
 import { sysError } from '../errors.ts';
 
 /** capable(CAP_SYS_ADMIN): cgsim has no capabilities, so root (uid 0) stands in. */

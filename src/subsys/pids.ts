@@ -21,8 +21,9 @@
  * A task is uncharged when it exits (Linux uncharges at release, after reaping; the
  * simulator reaps at exit).
  */
-import { CFTYPE_NOT_ON_ROOT } from '../cgroup/defs.ts';
+
 import type { Cftype, Css, Subsystem } from '../cgroup/defs.ts';
+import { CFTYPE_NOT_ON_ROOT } from '../cgroup/defs.ts';
 import { kstrtoll, strstrip } from '../cgroup/parse.ts';
 import { sysError } from '../errors.ts';
 

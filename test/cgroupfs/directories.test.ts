@@ -57,7 +57,12 @@ for (const engine of ENGINES) {
     k.fs.writeFileSync('/cg/tasks', String(p));
     k.fs.rmdirSync('/cg/a/b');
     k.fs.rmdirSync('/cg/a');
-    assert.equal((k.fs.readdirSync('/cg') as string[]).filter((n) => !n.includes('.') && n !== 'tasks' && n !== 'notify_on_release' && n !== 'release_agent'), []);
+    assert.equal(
+      (k.fs.readdirSync('/cg') as string[]).filter(
+        (n) => !n.includes('.') && n !== 'tasks' && n !== 'notify_on_release' && n !== 'release_agent',
+      ),
+      [],
+    );
     k.exit(p);
     assertIntegrity(k.engine);
     assert.is(k.stats().cgroups, 1);

@@ -10,7 +10,12 @@ for (const engine of ENGINES) {
     const k = await boot(engine);
     k.mount('/cg/a', 'none,name=a');
     assert.equal(k.fs.readdirSync('/cg/a'), [
-      'cgroup.clone_children', 'cgroup.procs', 'cgroup.sane_behavior', 'notify_on_release', 'release_agent', 'tasks',
+      'cgroup.clone_children',
+      'cgroup.procs',
+      'cgroup.sane_behavior',
+      'notify_on_release',
+      'release_agent',
+      'tasks',
     ]);
     assert.is(k.fs.statSync('/cg/a')!.mode, 0o40555);
     assert.is(k.fs.statSync('/cg/a/tasks')!.mode, 0o100644);
@@ -112,7 +117,10 @@ for (const engine of ENGINES) {
     const files = k.fs.readdirSync('/dev/cpuset') as string[];
     assert.ok(files.includes('cpus') && files.includes('mems') && files.includes('tasks'));
     assert.is(k.fs.readFileSync('/dev/cpuset/release_agent', 'utf8'), '/sbin/cpuset_release_agent\n');
-    assert.match(k.fs.readFileSync('/proc/mounts', 'utf8') as string, 'cgroup rw,relatime,cpuset,noprefix,release_agent=/sbin/cpuset_release_agent');
+    assert.match(
+      k.fs.readFileSync('/proc/mounts', 'utf8') as string,
+      'cgroup rw,relatime,cpuset,noprefix,release_agent=/sbin/cpuset_release_agent',
+    );
   });
 
   t('umount errors', async () => {

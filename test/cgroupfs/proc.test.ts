@@ -14,14 +14,19 @@ for (const engine of ENGINES) {
     k.fs.mkdirSync('/b/n1/n2/n3', { recursive: true });
     const p = k.fork(1);
     k.fs.writeFileSync('/b/n1/n2/n3/tasks', String(p));
-    assert.is(k.fs.readFileSync(`/proc/${p}/cgroup`, 'utf8'), '3:pids,name=both:/\n2:name=sim:/n1/n2/n3\n1:cpuset,cpuacct:/\n');
+    assert.is(
+      k.fs.readFileSync(`/proc/${p}/cgroup`, 'utf8'),
+      '3:pids,name=both:/\n2:name=sim:/n1/n2/n3\n1:cpuset,cpuacct:/\n',
+    );
     assert.is(k.as(p).fs.readFileSync('/proc/self/cgroup', 'utf8'), k.fs.readFileSync(`/proc/${p}/cgroup`, 'utf8'));
   });
 
   t('/proc/cgroups lists every registered subsystem', async () => {
     const k = await boot(engine);
-    assert.is(k.fs.readFileSync('/proc/cgroups', 'utf8'),
-      '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpuset\t0\t1\t1\ncpuacct\t0\t1\t1\npids\t0\t1\t1\ndebug\t0\t1\t1\nns\t0\t1\t1\n');
+    assert.is(
+      k.fs.readFileSync('/proc/cgroups', 'utf8'),
+      '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpuset\t0\t1\t1\ncpuacct\t0\t1\t1\npids\t0\t1\t1\ndebug\t0\t1\t1\nns\t0\t1\t1\n',
+    );
   });
 
   t('/proc/<pid>/status and errors for tasks that do not exist', async () => {
@@ -45,8 +50,10 @@ for (const engine of ENGINES) {
     const k = await boot(engine);
     k.mount('/cg/with space', 'none,name=m1');
     k.mount('/cg/two', 'name=m1');
-    assert.is(k.fs.readFileSync('/proc/mounts', 'utf8'),
-      'cgroup /cg/with\\040space cgroup rw,relatime,name=m1 0 0\ncgroup /cg/two cgroup rw,relatime,name=m1 0 0\n');
+    assert.is(
+      k.fs.readFileSync('/proc/mounts', 'utf8'),
+      'cgroup /cg/with\\040space cgroup rw,relatime,name=m1 0 0\ncgroup /cg/two cgroup rw,relatime,name=m1 0 0\n',
+    );
   });
 
   t.run();

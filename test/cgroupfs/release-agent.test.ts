@@ -1,12 +1,13 @@
 // The release agent trigger matrix (semantics.md §10.4, observed on 6.18), event contents,
 // the exec mode's argv/env, function agents, failed exec reported as an event.
-import { suite } from 'uvu';
-import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertIntegrity, boot, ENGINES } from '../helpers/kernel.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
 import type { KernelOptions, ReleaseEvent } from '../../src/index.ts';
+import { assertIntegrity, boot, ENGINES } from '../helpers/kernel.ts';
 
 for (const engine of ENGINES) {
   const t = suite(`release agent [${engine}]`);
@@ -28,7 +29,12 @@ for (const engine of ENGINES) {
     for (const c of ['/r1', '/r2', '/r5', '/X', '/Y']) mk(c);
     mk('/r6', false);
     const [a, b, c, d, e, f] = [k.fork(1), k.fork(1), k.fork(1), k.fork(1), k.fork(1), k.fork(1)];
-    put(a, '/r1'); put(b, '/r2'); put(c, '/r5'); put(d, '/r5'); put(e, '/r6'); put(f, '/X');
+    put(a, '/r1');
+    put(b, '/r2');
+    put(c, '/r5');
+    put(d, '/r5');
+    put(e, '/r6');
+    put(f, '/X');
     assert.equal(seen, []);
     put(a, '');
     assert.equal(seen, ['/r1']);
@@ -91,10 +97,16 @@ for (const engine of ENGINES) {
     const p = k.fork(1);
     put(p, '/a');
     put(p, '');
-    assert.equal(evs, [{
-      hierarchy: 1, name: 'rel', path: '/a', agent: '/sbin/agent', argv: ['/sbin/agent', '/a'],
-      env: { HOME: '/', PATH: '/sbin:/bin:/usr/sbin:/usr/bin' },
-    }]);
+    assert.equal(evs, [
+      {
+        hierarchy: 1,
+        name: 'rel',
+        path: '/a',
+        agent: '/sbin/agent',
+        argv: ['/sbin/agent', '/a'],
+        env: { HOME: '/', PATH: '/sbin:/bin:/usr/sbin:/usr/bin' },
+      },
+    ]);
     k.fs.writeFileSync('/cg/release_agent', '\n');
     put(p, '/a');
     put(p, '');

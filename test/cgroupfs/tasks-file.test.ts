@@ -25,7 +25,8 @@ for (const engine of ENGINES) {
       assert.is(k.fs.readFileSync('/cg/a/tasks', 'utf8'), `${p}\n`, JSON.stringify(data));
     }
     const bad = ['abc', '\n', ' ', `${p}abc`, `${p} ${p}`, '-1', '99999999999', '0x', '08', '--1', '+-1'];
-    for (const data of bad) failsUnchanged(k, () => k.fs.writeFileSync('/cg/tasks', data), 'EINVAL', JSON.stringify(data));
+    for (const data of bad)
+      failsUnchanged(k, () => k.fs.writeFileSync('/cg/tasks', data), 'EINVAL', JSON.stringify(data));
     failsUnchanged(k, () => k.fs.writeFileSync('/cg/tasks', '999999'), 'ESRCH', 'unknown pid');
     failsUnchanged(k, () => k.fs.writeFileSync('/cg/tasks', ' '.repeat(4096) + '1'), 'E2BIG', '4097 bytes');
     k.fs.writeFileSync('/cg/tasks', ' '.repeat(4096 - String(p).length) + p);
@@ -82,13 +83,26 @@ for (const engine of ENGINES) {
     const k = await setup();
     failsUnchanged(k, () => k.fs.writeFileSync('/cg/cgroup.sane_behavior', '1'), 'EINVAL', 'sane_behavior');
     assert.is(k.fs.readFileSync('/cg/cgroup.sane_behavior', 'utf8'), '0\n');
-    const flags: Array<[string, string]> = [['1', '1'], ['2', '1'], ['0x1', '1'], ['1\n', '1'], ['0', '0'], ['+1', '1']];
+    const flags: Array<[string, string]> = [
+      ['1', '1'],
+      ['2', '1'],
+      ['0x1', '1'],
+      ['1\n', '1'],
+      ['0', '0'],
+      ['+1', '1'],
+    ];
     for (const [w, r] of flags) {
       k.fs.writeFileSync('/cg/a/notify_on_release', w);
       assert.is(k.fs.readFileSync('/cg/a/notify_on_release', 'utf8'), r + '\n', JSON.stringify(w));
     }
-    for (const w of ['-1', 'abc', ' 1 ', '1\n\n', '\n']) failsUnchanged(k, () => k.fs.writeFileSync('/cg/a/notify_on_release', w), 'EINVAL', JSON.stringify(w));
-    failsUnchanged(k, () => k.fs.writeFileSync('/cg/a/notify_on_release', '99999999999999999999'), 'ERANGE', 'overflow');
+    for (const w of ['-1', 'abc', ' 1 ', '1\n\n', '\n'])
+      failsUnchanged(k, () => k.fs.writeFileSync('/cg/a/notify_on_release', w), 'EINVAL', JSON.stringify(w));
+    failsUnchanged(
+      k,
+      () => k.fs.writeFileSync('/cg/a/notify_on_release', '99999999999999999999'),
+      'ERANGE',
+      'overflow',
+    );
     k.fs.writeFileSync('/cg/a/cgroup.clone_children', '5');
     assert.is(k.fs.readFileSync('/cg/a/cgroup.clone_children', 'utf8'), '1\n');
     failsUnchanged(k, () => k.fs.writeFileSync('/cg/a/cgroup.clone_children', 'abc'), 'EINVAL', 'clone_children abc');

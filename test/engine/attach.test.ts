@@ -1,8 +1,8 @@
 // Engine: attach: css_set lookup and reuse, creation and freeing, no-op attach, errors.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERRNO } from '../../src/errors.ts';
 import { INIT_CSET } from '../../src/engine/types.ts';
+import { ERRNO } from '../../src/errors.ts';
 import { bootChecked, engineKinds } from '../helpers/integrity.ts';
 
 const test = suite('engine/attach');

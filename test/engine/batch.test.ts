@@ -1,8 +1,8 @@
 // Engine: batch calls (forkMany, exitMany, attachMany, chargeMany) are all or nothing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { type Engine, TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from '../../src/engine/types.ts';
 import { ERRNO } from '../../src/errors.ts';
-import { TASK_FREE, TASK_LIVE, TASK_ZOMBIE, type Engine } from '../../src/engine/types.ts';
 import { bootChecked, engineKinds } from '../helpers/integrity.ts';
 
 const test = suite('engine/batch');
@@ -160,8 +160,12 @@ for (const kind of engineKinds()) {
     unchanged(e, -ERRNO.EINVAL, () => e.chargeMany(pids, ns, 2, 0, h), 'cpu');
     unchanged(e, -ERRNO.EINVAL, () => e.chargeMany(pids, ns, 0, 5, h), 'mode');
     unchanged(e, -ERRNO.EINVAL, () => e.chargeMany(pids, ns, 0, 0, h + 1), 'slot');
-    unchanged(e, -ERRNO.EINVAL, () => e.chargeMany(Int32Array.of(dead), ns.subarray(0, 1), 0, 0, 7),
-      'slot checked before pids');
+    unchanged(
+      e,
+      -ERRNO.EINVAL,
+      () => e.chargeMany(Int32Array.of(dead), ns.subarray(0, 1), 0, 0, 7),
+      'slot checked before pids',
+    );
   });
 }
 

@@ -1,8 +1,8 @@
 // Engine: cpuacct counters: hierarchical charging, per cpu and mode, reset, unbound root, move.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERRNO } from '../../src/errors.ts';
 import { CPU_SYS, CPU_USER } from '../../src/engine/types.ts';
+import { ERRNO } from '../../src/errors.ts';
 import { bootChecked, engineKinds } from '../helpers/integrity.ts';
 
 const test = suite('engine/cpuacct');
@@ -55,7 +55,12 @@ for (const kind of engineKinds()) {
     e.charge(1, 300, 2, CPU_USER, h);
     assert.equal(
       [0, 1, 2].map((cpu) => [e.cpuacctUsage(root, cpu, 0), e.cpuacctUsage(root, cpu, 1)]),
-      [[1n, 0n], [0n, 20n], [300n, 0n]]);
+      [
+        [1n, 0n],
+        [0n, 20n],
+        [300n, 0n],
+      ],
+    );
     assert.is(e.cpuacctUsage(root, 3, 0), -1n);
     assert.is(e.cpuacctUsage(root, 0, 2), -1n);
   });

@@ -10,13 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Engine, EngineOptions } from '../../src/engine/types.ts';
 import { assertIntegrity, engineKinds, makeEngine } from '../helpers/integrity.ts';
-import {
-  RandomOps,
-  applyOp,
-  describeOp,
-  normalizeResult,
-  type RandomOpsOptions,
-} from '../helpers/random-ops.ts';
+import { applyOp, describeOp, normalizeResult, RandomOps, type RandomOpsOptions } from '../helpers/random-ops.ts';
 
 const test = suite('engine/differential');
 
@@ -28,8 +22,7 @@ interface Config {
   gen: RandomOpsOptions;
 }
 
-const baseSeed = process.env.CGSIM_DIFF_SEED === undefined ? undefined
-  : Number(process.env.CGSIM_DIFF_SEED);
+const baseSeed = process.env.CGSIM_DIFF_SEED === undefined ? undefined : Number(process.env.CGSIM_DIFF_SEED);
 const TOTAL = Number(process.env.CGSIM_DIFF_OPS ?? 100_000);
 const CHECK_EVERY = 1000;
 
@@ -72,8 +65,7 @@ const haveWasm = engineKinds().includes('wasm');
 
 for (const cfg of CONFIGS) {
   const ops = Math.max(1, Math.round(TOTAL * cfg.share));
-  const where = (i: number) =>
-    `[${cfg.name}] seed=${cfg.seed} (0x${cfg.seed.toString(16)}) op #${i}`;
+  const where = (i: number) => `[${cfg.name}] seed=${cfg.seed} (0x${cfg.seed.toString(16)}) op #${i}`;
 
   if (!haveWasm) {
     test(`reference alone (no wasm yet): ${cfg.name}, ${ops} ops, seed ${cfg.seed}`, () => {
@@ -122,8 +114,10 @@ for (const cfg of CONFIGS) {
     } catch (e) {
       const err = e as Error;
       if (!err.message.includes('seed=')) err.message = `${where(i)}: ${err.message}`;
-      console.error(`differential failure: ${where(i)}; reproduce with CGSIM_DIFF_SEED=` +
-        `${(cfg.seed - CONFIGS.indexOf(cfg)) >>> 0}`);
+      console.error(
+        `differential failure: ${where(i)}; reproduce with CGSIM_DIFF_SEED=` +
+          `${(cfg.seed - CONFIGS.indexOf(cfg)) >>> 0}`,
+      );
       throw err;
     }
   });

@@ -1,8 +1,8 @@
 // Engine: fork and exit of processes, css_set references, boot state.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERRNO } from '../../src/errors.ts';
 import { INIT_CSET, TASK_FREE, TASK_LIVE } from '../../src/engine/types.ts';
+import { ERRNO } from '../../src/errors.ts';
 import { bootChecked, engineKinds } from '../helpers/integrity.ts';
 
 const test = suite('engine/fork-exit');

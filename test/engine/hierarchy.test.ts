@@ -1,8 +1,8 @@
 // Engine: hierarchies: mount links every css_set to the new root; destroy and slot reuse.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERRNO } from '../../src/errors.ts';
 import { INIT_CSET } from '../../src/engine/types.ts';
+import { ERRNO } from '../../src/errors.ts';
 import { bootChecked, engineKinds } from '../helpers/integrity.ts';
 
 const test = suite('engine/hierarchy');
@@ -40,7 +40,10 @@ for (const kind of engineKinds()) {
     const h1 = e.hierCreate();
     const r1 = e.hierRoot(h1);
     assert.is(e.stats().cssSets, 2);
-    assert.equal(list(e.cgroupCsets(r1)), [INIT_CSET, cs].sort((x, y) => x - y));
+    assert.equal(
+      list(e.cgroupCsets(r1)),
+      [INIT_CSET, cs].sort((x, y) => x - y),
+    );
     assert.equal(list(e.csetCgroups(cs)), [a, r1, 0]);
     assert.is(e.taskCgroup(t, h1), r1);
     assert.is(e.taskCset(t), cs); // the css_set itself is unchanged

@@ -40,9 +40,13 @@ function round(e: Engine): EngineStats {
   const rest = Int32Array.from([...all.subarray(0, 1), ...all.subarray(2), ...threads]);
   assert.is(e.exitMany(rest), rest.length);
   assert.is(e.cssPut(c), 0);
-  while (e.releasePop() !== 0) { /* deliver */ }
+  while (e.releasePop() !== 0) {
+    /* deliver */
+  }
   for (const g of [ab, a, c, x]) assert.is(e.cgroupDestroy(g), 0);
-  while (e.releasePop() !== 0) { /* deliver */ }
+  while (e.releasePop() !== 0) {
+    /* deliver */
+  }
   assert.is(e.hierDestroy(h1), 0);
   assert.is(e.hierDestroy(h0), 0);
   return e.stats();

@@ -1,8 +1,8 @@
 // Engine: parents and orphans: re-parenting to init when a whole thread group is gone.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERRNO } from '../../src/errors.ts';
 import { TASK_ZOMBIE } from '../../src/engine/types.ts';
+import { ERRNO } from '../../src/errors.ts';
 import { bootChecked, engineKinds } from '../helpers/integrity.ts';
 
 const test = suite('engine/orphans');

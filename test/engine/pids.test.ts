@@ -1,9 +1,9 @@
 // Engine: pid allocation (idr_alloc_cyclic): order, wrap to RESERVED_PIDS, EAGAIN, reuse.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { type Engine, RESERVED_PIDS, TASK_FREE } from '../../src/engine/types.ts';
 import { ERRNO } from '../../src/errors.ts';
-import { RESERVED_PIDS, TASK_FREE, type Engine } from '../../src/engine/types.ts';
-import { bootChecked, engineKinds, makeEngine, assertIntegrity } from '../helpers/integrity.ts';
+import { assertIntegrity, bootChecked, engineKinds, makeEngine } from '../helpers/integrity.ts';
 
 const test = suite('engine/pids');
 

@@ -1,8 +1,8 @@
 // Engine: thread groups: thread fork, zombie leaders, group attach, tasks vs procs listings.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERRNO } from '../../src/errors.ts';
 import { INIT_CSET, TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from '../../src/engine/types.ts';
+import { ERRNO } from '../../src/errors.ts';
 import { bootChecked, engineKinds } from '../helpers/integrity.ts';
 
 const test = suite('engine/threads');
@@ -146,7 +146,10 @@ for (const kind of engineKinds()) {
     e.attach(qt, a, false);
     e.attach(pt, a, false);
     e.attach(q, a, false);
-    assert.equal(list(e.cgroupTasks(a, false)), [q, qt, pt].sort((x, y) => x - y));
+    assert.equal(
+      list(e.cgroupTasks(a, false)),
+      [q, qt, pt].sort((x, y) => x - y),
+    );
     assert.equal(list(e.cgroupTasks(a, true)), [p, q]);
     assert.equal(list(e.cgroupTasks(e.hierRoot(h), true)), [1, p]);
   });

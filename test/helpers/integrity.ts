@@ -12,14 +12,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/engine/index.ts';
 import {
-  INIT_CSET,
-  INIT_PID,
-  TASK_LIVE,
-  TASK_ZOMBIE,
   type Engine,
   type EngineDump,
   type EngineKind,
   type EngineOptions,
+  INIT_CSET,
+  INIT_PID,
+  TASK_LIVE,
+  TASK_ZOMBIE,
 } from '../../src/engine/types.ts';
 
 const WASM_SOURCE = fileURLToPath(new URL('../../src/engine/wasm.ts', import.meta.url));
@@ -261,9 +261,24 @@ export function listEquals(a: ArrayLike<number>, b: ArrayLike<number>): boolean 
 
 /** Engine methods that may change state: `checked` verifies integrity after each of them. */
 const MUTATORS = new Set<string>([
-  'fork', 'exit', 'forkMany', 'exitMany', 'hierCreate', 'hierDestroy', 'cgroupCreate',
-  'cgroupDestroy', 'cgroupSetNotify', 'cssGet', 'cssPut', 'attach', 'attachMany', 'releasePop',
-  'charge', 'chargeMany', 'cpuacctReset', 'cpuacctMove',
+  'fork',
+  'exit',
+  'forkMany',
+  'exitMany',
+  'hierCreate',
+  'hierDestroy',
+  'cgroupCreate',
+  'cgroupDestroy',
+  'cgroupSetNotify',
+  'cssGet',
+  'cssPut',
+  'attach',
+  'attachMany',
+  'releasePop',
+  'charge',
+  'chargeMany',
+  'cpuacctReset',
+  'cpuacctMove',
 ]);
 
 /**

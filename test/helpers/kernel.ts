@@ -4,8 +4,8 @@
  * every readable file of every mount plus /proc's global files).
  */
 import * as assert from 'uvu/assert';
-import { Kernel } from '../../src/index.ts';
 import type { KernelOptions } from '../../src/index.ts';
+import { Kernel } from '../../src/index.ts';
 import { assertIntegrity, engineKinds } from './integrity.ts';
 
 export const ENGINES = engineKinds();

@@ -14,7 +14,7 @@
  * Usage: `const op = gen.next(); const r = applyOp(engine, op); gen.observe(op, r);`.
  */
 
-import { TASK_FREE, type Engine } from '../../src/engine/types.ts';
+import { type Engine, TASK_FREE } from '../../src/engine/types.ts';
 
 /** mulberry32: returns floats in [0, 1), fully determined by `seed`. */
 export function mulberry32(seed: number): () => number {
@@ -56,13 +56,47 @@ export class Rng {
 
 /** Names of the Engine methods RandomOps calls ('stats' is compared without memoryBytes). */
 export type OpName =
-  | 'fork' | 'exit' | 'forkMany' | 'exitMany' | 'taskState' | 'taskTgid' | 'taskPpid'
-  | 'taskCset' | 'taskCgroup' | 'threadGroup' | 'pidsInUse' | 'hierCreate' | 'hierDestroy'
-  | 'hierRoot' | 'hierNrCgroups' | 'cgroupCreate' | 'cgroupDestroy' | 'cgroupParent'
-  | 'cgroupHier' | 'cgroupChildren' | 'cgroupSetNotify' | 'cgroupNotify' | 'cgroupPopulated'
-  | 'cgroupTaskCount' | 'cgroupTasks' | 'cgroupCsets' | 'cssGet' | 'cssPut' | 'cgroupCssRefs'
-  | 'attach' | 'attachMany' | 'csetRefcount' | 'csetNrTasks' | 'csetCgroups' | 'csetTasks'
-  | 'releasePop' | 'charge' | 'chargeMany' | 'cpuacctUsage' | 'cpuacctReset' | 'cpuacctMove'
+  | 'fork'
+  | 'exit'
+  | 'forkMany'
+  | 'exitMany'
+  | 'taskState'
+  | 'taskTgid'
+  | 'taskPpid'
+  | 'taskCset'
+  | 'taskCgroup'
+  | 'threadGroup'
+  | 'pidsInUse'
+  | 'hierCreate'
+  | 'hierDestroy'
+  | 'hierRoot'
+  | 'hierNrCgroups'
+  | 'cgroupCreate'
+  | 'cgroupDestroy'
+  | 'cgroupParent'
+  | 'cgroupHier'
+  | 'cgroupChildren'
+  | 'cgroupSetNotify'
+  | 'cgroupNotify'
+  | 'cgroupPopulated'
+  | 'cgroupTaskCount'
+  | 'cgroupTasks'
+  | 'cgroupCsets'
+  | 'cssGet'
+  | 'cssPut'
+  | 'cgroupCssRefs'
+  | 'attach'
+  | 'attachMany'
+  | 'csetRefcount'
+  | 'csetNrTasks'
+  | 'csetCgroups'
+  | 'csetTasks'
+  | 'releasePop'
+  | 'charge'
+  | 'chargeMany'
+  | 'cpuacctUsage'
+  | 'cpuacctReset'
+  | 'cpuacctMove'
   | 'stats';
 
 export type OpArg = number | boolean | Int32Array | Float64Array;
@@ -198,10 +232,8 @@ export class RandomOps {
 
   /** Drop ids that died on their own (zombie leaders, destroyed cgroups), keeping a few. */
   private prune(): void {
-    this.pids = [...new Set(this.pids)].filter(
-      (p) => this.probe.taskState(p) !== TASK_FREE || this.rng.chance(0.05));
-    this.cgroups = [...new Set(this.cgroups)].filter(
-      (c) => this.probe.cgroupHier(c) >= 0 || this.rng.chance(0.05));
+    this.pids = [...new Set(this.pids)].filter((p) => this.probe.taskState(p) !== TASK_FREE || this.rng.chance(0.05));
+    this.cgroups = [...new Set(this.cgroups)].filter((c) => this.probe.cgroupHier(c) >= 0 || this.rng.chance(0.05));
   }
 
   private liveSlots(): number[] {
@@ -223,7 +255,8 @@ export class RandomOps {
     const list: number[] = [];
     for (let i = 0; i < n; i++) {
       const r = this.rng.float();
-      if (r < 0.06 && list.length > 0) list.push(this.rng.pick(list)); // repeated
+      if (r < 0.06 && list.length > 0)
+        list.push(this.rng.pick(list)); // repeated
       else if (r < 0.09) list.push(1);
       else if (this.pids.length > 0 && r < 0.97) list.push(this.rng.pick(this.pids));
       else list.push(this.pid());
@@ -303,9 +336,12 @@ export class RandomOps {
         w: 2 * forkW,
         gen: () => {
           const r = this.rng.float();
-          const count = r < 0.88 ? this.rng.range(0, 6)
-            : r < 0.93 ? -1
-            : this.rng.pick([this.probe.pidMax, this.probe.pidMax - this.probe.pidsInUse()]);
+          const count =
+            r < 0.88
+              ? this.rng.range(0, 6)
+              : r < 0.93
+                ? -1
+                : this.rng.pick([this.probe.pidMax, this.probe.pidMax - this.probe.pidsInUse()]);
           return op('forkMany', this.pid(), count);
         },
       },
@@ -391,8 +427,7 @@ export class RandomOps {
       return null;
     }
     let leaf = root;
-    for (let kids = this.probe.cgroupChildren(leaf); kids.length > 0;
-      kids = this.probe.cgroupChildren(leaf)) {
+    for (let kids = this.probe.cgroupChildren(leaf); kids.length > 0; kids = this.probe.cgroupChildren(leaf)) {
       leaf = kids[this.rng.int(kids.length)]!;
     }
     if (leaf === root) {

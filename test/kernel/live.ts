@@ -9,21 +9,21 @@
  * hierarchy that was unmounted with children), unmounts everything under the temp dir and
  * deletes it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { HELPER_PY } from './helper-py.ts';
 import {
+  type Env,
   expand,
   normalizeNames,
   normalizeReleases,
   normalizeStat,
   normalizeText,
-  resourceKeys,
-  type Env,
   type Outcome,
+  resourceKeys,
   type Scenario,
   type Step,
 } from './scenario.ts';
@@ -39,8 +39,23 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 // Mount option safety
 
 const CONTROLLERS = new Set([
-  'cpuset', 'cpu', 'cpuacct', 'blkio', 'io', 'memory', 'devices', 'freezer', 'net_cls',
-  'perf_event', 'net_prio', 'hugetlb', 'pids', 'rdma', 'misc', 'debug', 'all',
+  'cpuset',
+  'cpu',
+  'cpuacct',
+  'blkio',
+  'io',
+  'memory',
+  'devices',
+  'freezer',
+  'net_cls',
+  'perf_event',
+  'net_prio',
+  'hugetlb',
+  'pids',
+  'rdma',
+  'misc',
+  'debug',
+  'all',
 ]);
 try {
   for (const line of fs.readFileSync('/proc/cgroups', 'utf8').split('\n').slice(1)) {
@@ -51,8 +66,16 @@ try {
   // no /proc/cgroups: the static list stands
 }
 const KNOWN_KEYS = new Set([
-  'none', 'noprefix', 'clone_children', 'cpuset_v2_mode', 'xattr', 'favordynmods',
-  'nofavordynmods', 'name', 'release_agent', 'source',
+  'none',
+  'noprefix',
+  'clone_children',
+  'cpuset_v2_mode',
+  'xattr',
+  'favordynmods',
+  'nofavordynmods',
+  'name',
+  'release_agent',
+  'source',
 ]);
 
 /**
@@ -125,7 +148,10 @@ class Conn {
   private readonly pending = new Map<number, (r: Reply) => void>();
   closed = false;
 
-  constructor(readonly socket: net.Socket, onHello: (c: Conn, name: string, pid: number) => void) {
+  constructor(
+    readonly socket: net.Socket,
+    onHello: (c: Conn, name: string, pid: number) => void,
+  ) {
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       this.buf += chunk;
@@ -150,7 +176,10 @@ class Conn {
   request(cmd: Record<string, unknown>, timeoutMs = 20_000): Promise<Reply> {
     if (this.closed) return Promise.resolve({ id: 0, err: 'HELPER_GONE' });
     const id = this.nextId++;
-    const line = JSON.stringify({ ...cmd, id }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const line = JSON.stringify({ ...cmd, id }).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -207,7 +236,11 @@ export class LiveRunner implements Env {
   readonly log: string;
   readonly warnings: string[] = [];
 
-  private constructor(readonly sc: Scenario, readonly tmp: string, readonly tag: string) {
+  private constructor(
+    readonly sc: Scenario,
+    readonly tmp: string,
+    readonly tag: string,
+  ) {
     this.sock = join(tmp, 'helper.sock');
     this.log = join(tmp, 'releases.log');
   }
@@ -309,7 +342,7 @@ export class LiveRunner implements Env {
   // ---- steps ----
   private actor(name: string | undefined): { conn: Conn; tid?: number } {
     const t = this.tasks.get(name ?? 'self');
-    if (!t || !t.alive || t.zombie) throw new Error(`task ${name} is not alive`);
+    if (!t?.alive || t.zombie) throw new Error(`task ${name} is not alive`);
     if (t.leader !== undefined) {
       const leader = this.tasks.get(t.leader);
       if (!leader?.conn) throw new Error(`no leader for ${t.name}`);
@@ -408,7 +441,8 @@ export class LiveRunner implements Env {
         return { ok: null };
       case 'leader_exit': {
         const t = this.tasks.get(step.task);
-        if (!t?.alive || t.leader !== undefined || t.zombie || !t.conn) throw new Error(`leader_exit: ${step.task} is not a live process`);
+        if (!t?.alive || t.leader !== undefined || t.zombie || !t.conn)
+          throw new Error(`leader_exit: ${step.task} is not a live process`);
         const r = await t.conn.request({ op: 'leader_exit' });
         if (r.err !== undefined) throw new Error(`leader_exit failed: ${r.err} (does ${step.task} have a thread?)`);
         t.zombie = true;

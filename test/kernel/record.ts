@@ -110,7 +110,13 @@ async function main(argv: string[]): Promise<number> {
     }
     for (const w of recorded.warnings) console.log(`  warning (${sc.name}): ${w}`);
     stepCount += recorded.steps.length;
-    const fixture: Fixture = { name: sc.name, title: sc.title, covers: sc.covers, recordedOn: kernel, steps: recorded.steps };
+    const fixture: Fixture = {
+      name: sc.name,
+      title: sc.title,
+      covers: sc.covers,
+      recordedOn: kernel,
+      steps: recorded.steps,
+    };
     const file = join(FIXTURE_DIR, `${sc.name}.json`);
     if (check) {
       let stored: Fixture | undefined;

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { canonical, describe, sameOutcome, type Fixture, type Outcome } from './scenario.ts';
-import { SimRunner, type SimKernel } from './sim.ts';
+import { canonical, describe, type Fixture, type Outcome, sameOutcome } from './scenario.ts';
+import { type SimKernel, SimRunner } from './sim.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -52,9 +52,19 @@ function fixtures(): Fixture[] {
 }
 
 /** Replay one fixture; returns one line per step whose outcome differs. */
-export async function replay(Kernel: KernelClass, engine: string, fx: Fixture, check: Integrity | null): Promise<string[]> {
+export async function replay(
+  Kernel: KernelClass,
+  engine: string,
+  fx: Fixture,
+  check: Integrity | null,
+): Promise<string[]> {
   const k = await Kernel.create({ engine, releaseAgent: 'event' });
-  const runner = new SimRunner(k, { name: fx.name, title: fx.title, covers: fx.covers, steps: fx.steps.map((s) => s.step) });
+  const runner = new SimRunner(k, {
+    name: fx.name,
+    title: fx.title,
+    covers: fx.covers,
+    steps: fx.steps.map((s) => s.step),
+  });
   const failures: string[] = [];
   try {
     for (const [i, { step, expect }] of fx.steps.entries()) {
@@ -65,7 +75,8 @@ export async function replay(Kernel: KernelClass, engine: string, fx: Fixture, c
         failures.push(`${describe(i, step)}: expected ${canonical(expect)}, threw ${(e as Error).stack ?? String(e)}`);
         break; // the simulator's state is unknown from here on
       }
-      if (!sameOutcome(got, expect)) failures.push(`${describe(i, step)}: expected ${canonical(expect)}, got ${canonical(got)}`);
+      if (!sameOutcome(got, expect))
+        failures.push(`${describe(i, step)}: expected ${canonical(expect)}, got ${canonical(got)}`);
       if (check && k.engine !== undefined) {
         try {
           check(k.engine as never);

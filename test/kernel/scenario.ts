@@ -191,12 +191,7 @@ export class ScenarioBuilder {
   }
 }
 
-export function scenario(
-  name: string,
-  title: string,
-  covers: string[],
-  build: (s: ScenarioBuilder) => void,
-): Scenario {
+export function scenario(name: string, title: string, covers: string[], build: (s: ScenarioBuilder) => void): Scenario {
   const b = new ScenarioBuilder();
   build(b);
   return { name, title, covers, steps: b.steps };
@@ -293,7 +288,12 @@ function procCgroup(text: string, env: Env): string {
 
 /** /proc/mounts lines whose mount point is one of the scenario's. */
 function procMounts(text: string, env: Env): string {
-  const points = new Set(env.resources().filter(([k]) => /^M\d+$/.test(k)).map(([, v]) => v));
+  const points = new Set(
+    env
+      .resources()
+      .filter(([k]) => /^M\d+$/.test(k))
+      .map(([, v]) => v),
+  );
   let out = '';
   for (const line of text.split('\n')) {
     const fields = line.split(' ');

@@ -12,17 +12,17 @@
  * (the kernel runs nothing for an empty agent, and nothing we could log for another path).
  */
 import {
+  type Env,
   expand,
   normalizeNames,
   normalizeReleases,
   normalizeStat,
   normalizeText,
-  resourceKeys,
-  simResource,
-  type Env,
   type Outcome,
+  resourceKeys,
   type Scenario,
   type Step,
+  simResource,
 } from './scenario.ts';
 
 /** The slice of the Kernel's fs the replay uses (Node-fs shaped). */
@@ -78,7 +78,10 @@ export class SimRunner implements Env {
   private readonly fds = new Map<string, { fd: number; path: string; actor: string }>();
   private events: SimReleaseEvent[] = [];
 
-  constructor(readonly k: SimKernel, sc: Scenario) {
+  constructor(
+    readonly k: SimKernel,
+    sc: Scenario,
+  ) {
     for (const key of resourceKeys(sc)) this.values.set(key, simResource(key));
     k.on('release', (ev) => this.events.push(ev));
     for (const [key, path] of this.values) {
@@ -229,7 +232,8 @@ export class SimRunner implements Env {
       }
       case 'leader_exit': {
         const t = this.tasks.get(step.task);
-        if (!t?.alive || t.leader !== undefined || t.zombie) throw new Error(`leader_exit: ${step.task} is not a live process`);
+        if (!t?.alive || t.leader !== undefined || t.zombie)
+          throw new Error(`leader_exit: ${step.task} is not a live process`);
         this.k.exit(t.pid);
         t.zombie = true;
         return null;

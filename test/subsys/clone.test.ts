@@ -63,7 +63,7 @@ for (const engine of ENGINES) {
     assert.is(k.fs.readdirSync('/cs').filter((f) => f.startsWith('node_')).length, 0);
   });
 
-  test('cgroup.clone_children: mkdir copies the parent\'s cpus and mems', async () => {
+  test("cgroup.clone_children: mkdir copies the parent's cpus and mems", async () => {
     const { k, read, write } = await setup();
     k.fs.mkdirSync('/cg/p');
     write('/p/cpuset.cpus', '0-1');
@@ -115,7 +115,7 @@ for (const engine of ENGINES) {
     k.as(u).fs.writeFileSync('/cg/a/tasks', '0'); // itself: allowed
   });
 
-  test('ns: mkdir needs root inside the actor\'s own ns cgroup', async () => {
+  test("ns: mkdir needs root inside the actor's own ns cgroup", async () => {
     const { k } = await setup();
     const t = k.fork(1, { newNamespace: true });
     k.as(t).fs.mkdirSync(`/cg/node_${t}/x`);

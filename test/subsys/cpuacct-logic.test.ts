@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Css, SubsysContext } from '../../src/cgroup/defs.ts';
 import { CPU_SYS, CPU_USER } from '../../src/engine/types.ts';
-import { cpuacctSubsystem, type Cpuacct } from '../../src/subsys/cpuacct.ts';
+import { type Cpuacct, cpuacctSubsystem } from '../../src/subsys/cpuacct.ts';
 import { makeEngine } from '../helpers/integrity.ts';
 import { codeOf, FakeCgroup } from './fake.ts';
 
@@ -22,14 +22,16 @@ function setup() {
   const task = engine.fork(1, false);
   engine.attach(task, aCg.id, false);
   const read = (css: Css<Cpuacct>, name: string) => ss.files!.find((f) => f.name === name)!.read!(css, ctx);
-  const write = (css: Css<Cpuacct>, name: string, data: string) => ss.files!.find((f) => f.name === name)!.write!(css, data, ctx);
+  const write = (css: Css<Cpuacct>, name: string, data: string) =>
+    ss.files!.find((f) => f.name === name)!.write!(css, data, ctx);
   return { engine, ss, ctx, h, root, a, task, read, write };
 }
 
-test('file table, in the kernel\'s order', () => {
-  assert.equal(cpuacctSubsystem().files!.map((f) => f.name), [
-    'usage', 'usage_user', 'usage_sys', 'usage_percpu', 'usage_percpu_user', 'usage_percpu_sys', 'usage_all', 'stat',
-  ]);
+test("file table, in the kernel's order", () => {
+  assert.equal(
+    cpuacctSubsystem().files!.map((f) => f.name),
+    ['usage', 'usage_user', 'usage_sys', 'usage_percpu', 'usage_percpu_user', 'usage_percpu_sys', 'usage_all', 'stat'],
+  );
 });
 
 test('formats: usage, percpu with trailing spaces, usage_all, stat in USER_HZ', () => {
@@ -58,8 +60,16 @@ test('hierarchical: the root includes its children', () => {
 test('writing 0 resets this cgroup only; anything else EINVAL', () => {
   const { engine, h, root, a, task, read, write } = setup();
   engine.charge(task, 100, 0, CPU_SYS, h);
-  for (const bad of ['1', 'abc', ' 0', '-0', '0 0']) assert.is(codeOf(() => write(a, 'usage', bad)), 'EINVAL', bad);
-  assert.is(codeOf(() => write(a, 'usage', '99999999999999999999')), 'ERANGE');
+  for (const bad of ['1', 'abc', ' 0', '-0', '0 0'])
+    assert.is(
+      codeOf(() => write(a, 'usage', bad)),
+      'EINVAL',
+      bad,
+    );
+  assert.is(
+    codeOf(() => write(a, 'usage', '99999999999999999999')),
+    'ERANGE',
+  );
   assert.is(read(a, 'usage'), '100\n');
   write(a, 'usage', '0\n');
   assert.is(read(a, 'usage'), '0\n');

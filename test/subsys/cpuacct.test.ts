@@ -5,7 +5,14 @@ import * as assert from 'uvu/assert';
 import { assertIntegrity, boot, ENGINES, failsUnchanged } from '../helpers/kernel.ts';
 
 const CPUACCT_FILES = [
-  'stat', 'usage', 'usage_all', 'usage_percpu', 'usage_percpu_sys', 'usage_percpu_user', 'usage_sys', 'usage_user',
+  'stat',
+  'usage',
+  'usage_all',
+  'usage_percpu',
+  'usage_percpu_sys',
+  'usage_percpu_user',
+  'usage_sys',
+  'usage_user',
 ];
 
 for (const engine of ENGINES) {
@@ -23,7 +30,10 @@ for (const engine of ENGINES) {
   test('files and modes: usage is writable, the rest read-only', async () => {
     const { k } = await setup();
     const files = (k.fs.readdirSync('/acct') as string[]).filter((f) => f.startsWith('cpuacct.'));
-    assert.equal(files, CPUACCT_FILES.map((f) => `cpuacct.${f}`));
+    assert.equal(
+      files,
+      CPUACCT_FILES.map((f) => `cpuacct.${f}`),
+    );
     for (const f of CPUACCT_FILES) {
       assert.is(k.fs.statSync(`/acct/cpuacct.${f}`)!.mode, f === 'usage' ? 0o100644 : 0o100444, f);
     }

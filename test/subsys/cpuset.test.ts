@@ -5,9 +5,20 @@ import * as assert from 'uvu/assert';
 import { assertIntegrity, boot, ENGINES, failsUnchanged, throwsCode } from '../helpers/kernel.ts';
 
 const CPUSET_FILES = [
-  'cpu_exclusive', 'cpus', 'effective_cpus', 'effective_mems', 'mem_exclusive', 'mem_hardwall',
-  'memory_migrate', 'memory_pressure', 'memory_pressure_enabled', 'memory_spread_page',
-  'memory_spread_slab', 'mems', 'sched_load_balance', 'sched_relax_domain_level',
+  'cpu_exclusive',
+  'cpus',
+  'effective_cpus',
+  'effective_mems',
+  'mem_exclusive',
+  'mem_hardwall',
+  'memory_migrate',
+  'memory_pressure',
+  'memory_pressure_enabled',
+  'memory_spread_page',
+  'memory_spread_slab',
+  'mems',
+  'sched_load_balance',
+  'sched_relax_domain_level',
 ];
 const READ_ONLY = new Set(['effective_cpus', 'effective_mems', 'memory_pressure']);
 
@@ -31,14 +42,20 @@ for (const engine of ENGINES) {
   test('files and modes with the prefix; memory_pressure_enabled only at the root', async () => {
     const { k, mkdir } = await setup();
     const root = (k.fs.readdirSync('/cs') as string[]).filter((f) => f.startsWith('cpuset.'));
-    assert.equal(root, CPUSET_FILES.map((f) => `cpuset.${f}`));
+    assert.equal(
+      root,
+      CPUSET_FILES.map((f) => `cpuset.${f}`),
+    );
     for (const f of CPUSET_FILES) {
       const want = READ_ONLY.has(f) ? 0o100444 : 0o100644;
       assert.is(k.fs.statSync(`/cs/cpuset.${f}`)!.mode, want, f);
     }
     mkdir('/a');
     const child = (k.fs.readdirSync('/cs/a') as string[]).filter((f) => f.startsWith('cpuset.'));
-    assert.equal(child, CPUSET_FILES.filter((f) => f !== 'memory_pressure_enabled').map((f) => `cpuset.${f}`));
+    assert.equal(
+      child,
+      CPUSET_FILES.filter((f) => f !== 'memory_pressure_enabled').map((f) => `cpuset.${f}`),
+    );
   });
 
   test('noprefix: the same files, bare', async () => {
@@ -178,13 +195,26 @@ for (const engine of ENGINES) {
   test('case 37: cpulist I/O (n = 4 CPUs)', async () => {
     const { k, read, mkdir, write } = await setup(4, 1);
     mkdir('/a');
-    const io: Array<[string, string]> = [['0,0', '0\n'], ['0-0', '0\n'], ['0,1-2,3', '0-3\n'], ['', '\n'], ['1,3', '1,3\n']];
+    const io: Array<[string, string]> = [
+      ['0,0', '0\n'],
+      ['0-0', '0\n'],
+      ['0,1-2,3', '0-3\n'],
+      ['', '\n'],
+      ['1,3', '1,3\n'],
+    ];
     for (const [w, r] of io) {
       write('/a/cpuset.cpus', w === '' ? '\n' : w); // echo "" writes a newline
       assert.is(read('/a/cpuset.cpus'), r, JSON.stringify(w));
     }
     write('/a/cpuset.cpus', '2');
-    const bad: Array<[string, string]> = [['4', 'ERANGE'], ['0-4', 'ERANGE'], ['-1', 'EINVAL'], ['0--3', 'EINVAL'], ['AAA', 'EINVAL'], ['0AAA', 'EINVAL']];
+    const bad: Array<[string, string]> = [
+      ['4', 'ERANGE'],
+      ['0-4', 'ERANGE'],
+      ['-1', 'EINVAL'],
+      ['0--3', 'EINVAL'],
+      ['AAA', 'EINVAL'],
+      ['0AAA', 'EINVAL'],
+    ];
     for (const [w, code] of bad) failsUnchanged(k, () => write('/a/cpuset.cpus', w), code, JSON.stringify(w));
     assert.is(read('/a/cpuset.cpus'), '2\n');
     // the same parser for mems; nodes missing from the machine are EINVAL, past MAX_NUMNODES ERANGE
@@ -197,7 +227,11 @@ for (const engine of ENGINES) {
   test('case 38: flag files and what a child inherits', async () => {
     const { read, mkdir, write } = await setup();
     mkdir('/a', '0', '0');
-    for (const [w, r] of [['0', '0\n'], ['1', '1\n'], ['2', '1\n']] as const) {
+    for (const [w, r] of [
+      ['0', '0\n'],
+      ['1', '1\n'],
+      ['2', '1\n'],
+    ] as const) {
       write('/a/cpuset.memory_migrate', w);
       assert.is(read('/a/cpuset.memory_migrate'), r);
     }
@@ -224,7 +258,7 @@ for (const engine of ENGINES) {
     failsUnchanged(k, () => write('/a/cpuset.mems', ' '.repeat(100 + 6 * 1024 + 1)), 'E2BIG', 'mems');
   });
 
-  test('/proc/<pid>/status shows the cpuset\'s CPUs and nodes', async () => {
+  test("/proc/<pid>/status shows the cpuset's CPUs and nodes", async () => {
     const { k, mkdir, write } = await setup(4, 1);
     mkdir('/a', '1-2', '0');
     const t = k.fork(1);
@@ -240,7 +274,10 @@ for (const engine of ENGINES) {
 
   test('cpuset unmounted: tasks are allowed everything', async () => {
     const k = await boot(engine, { cpus: 2, mems: 1 });
-    assert.match(k.fs.readFileSync('/proc/1/status', 'utf8') as string, /\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1\n/);
+    assert.match(
+      k.fs.readFileSync('/proc/1/status', 'utf8') as string,
+      /\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1\n/,
+    );
   });
 
   test('a task in a cpuset keeps it across fork; attach to the same cpuset skips the veto', async () => {

@@ -42,7 +42,10 @@ test('the documented controller behaves as its comments say', async () => {
     console.log = log;
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.equal(printed.map((s) => s.trimEnd()), expected);
+  assert.equal(
+    printed.map((s) => s.trimEnd()),
+    expected,
+  );
 });
 
 test.run();

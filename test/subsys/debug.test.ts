@@ -27,13 +27,25 @@ for (const engine of ENGINES) {
     const { k } = await setup();
     const root = (k.fs.readdirSync('/d') as string[]).filter((f) => f.startsWith('debug.'));
     assert.equal(root, [
-      'debug.cgroup_css_links', 'debug.cgroup_masks', 'debug.cgroup_subsys_states', 'debug.current_css_set',
-      'debug.current_css_set_cg_links', 'debug.current_css_set_refcount', 'debug.releasable', 'debug.taskcount',
+      'debug.cgroup_css_links',
+      'debug.cgroup_masks',
+      'debug.cgroup_subsys_states',
+      'debug.current_css_set',
+      'debug.current_css_set_cg_links',
+      'debug.current_css_set_refcount',
+      'debug.releasable',
+      'debug.taskcount',
     ]);
     for (const f of root) assert.is(k.fs.statSync(`/d/${f}`)!.mode, 0o100444, f);
     k.fs.mkdirSync('/d/a');
     const child = (k.fs.readdirSync('/d/a') as string[]).filter((f) => f.startsWith('debug.'));
-    assert.equal(child, ['debug.cgroup_css_links', 'debug.cgroup_masks', 'debug.cgroup_subsys_states', 'debug.releasable', 'debug.taskcount']);
+    assert.equal(child, [
+      'debug.cgroup_css_links',
+      'debug.cgroup_masks',
+      'debug.cgroup_subsys_states',
+      'debug.releasable',
+      'debug.taskcount',
+    ]);
   });
 
   test('case 40: taskcount equals the number of lines of tasks', async () => {
@@ -49,7 +61,7 @@ for (const engine of ENGINES) {
     assert.is(read('/debug.taskcount'), '3\n'); // init and two children
   });
 
-  test('case 18: a child shares its parent\'s css_set; the refcount goes up by one', async () => {
+  test("case 18: a child shares its parent's css_set; the refcount goes up by one", async () => {
     const { k, current } = await setup();
     k.fs.mkdirSync('/d/a');
     const t = k.fork(1);
@@ -94,7 +106,7 @@ for (const engine of ENGINES) {
     assert.is(current(t2!).refcount, 1);
   });
 
-  test('current_css_set: init\'s css_set has one extra reference; one line per subsystem', async () => {
+  test("current_css_set: init's css_set has one extra reference; one line per subsystem", async () => {
     const { read } = await setup();
     const out = read('/debug.current_css_set').split('\n');
     assert.is(out[0], 'css_set 1 2 +1');
@@ -104,10 +116,10 @@ for (const engine of ENGINES) {
     assert.match(out[2]!, /^ 1: cpuacct\t- 0\[0\]$/);
     assert.match(out[3]!, /^ 2: pids\t- 0\[0\]$/);
     assert.match(out[4]!, /^ 3: debug\t- [0-9a-f]+\[\d+\]$/);
-    assert.match(out[5]!, /^ 4: ns  \t- 0\[0\]$/);
+    assert.match(out[5]!, /^ 4: ns {2}\t- 0\[0\]$/);
   });
 
-  test('current_css_set_cg_links: the reader\'s cgroup in each hierarchy, newest first', async () => {
+  test("current_css_set_cg_links: the reader's cgroup in each hierarchy, newest first", async () => {
     const { k, read } = await setup();
     k.mount('/n', 'none,name=n');
     k.fs.mkdirSync('/n/x');
@@ -125,7 +137,10 @@ for (const engine of ENGINES) {
     const out = read('/a/debug.cgroup_css_links').split('\n');
     const cs = k.engine.taskCset(pids[0]!);
     assert.is(out[0], `css_set ${cs} 30`);
-    assert.equal(out.slice(1, 27), Array.from(pids.subarray(0, 26), (p) => `  task ${p}`));
+    assert.equal(
+      out.slice(1, 27),
+      Array.from(pids.subarray(0, 26), (p) => `  task ${p}`),
+    );
     assert.is(out[27], '  ... (5)');
     assert.is(out[28], '');
     assert.is(out.length, 29);

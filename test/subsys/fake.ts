@@ -3,7 +3,7 @@
  * subsystem's css objects and a SubsysContext whose engine answers only what these
  * subsystems ask of it without a Kernel (populated flags and task counts set by the test).
  */
-import type { Cgroup, Css, Subsystem, SubsysContext } from '../../src/cgroup/defs.ts';
+import type { Cgroup, Css, SubsysContext, Subsystem } from '../../src/cgroup/defs.ts';
 import type { Engine } from '../../src/engine/types.ts';
 
 export class FakeCgroup implements Cgroup {

@@ -2,9 +2,9 @@
 // attach moves the charge unchecked, exit uncharges; pids.max parsing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PID_MAX_LIMIT, pidsSubsystem, type Pids } from '../../src/subsys/pids.ts';
-import { codeOf, fakeTree, read, write, type FakeTree } from './fake.ts';
 import type { Css } from '../../src/cgroup/defs.ts';
+import { PID_MAX_LIMIT, type Pids, pidsSubsystem } from '../../src/subsys/pids.ts';
+import { codeOf, type FakeTree, fakeTree, read, write } from './fake.ts';
 
 const test = suite('subsys/pids logic');
 
@@ -21,7 +21,10 @@ const cur = (t: FakeTree<Pids>, css: Css<Pids>) => read(t, css, 'current');
 
 test('files: max, current, peak, events, none on the root', () => {
   const ss = pidsSubsystem();
-  assert.equal(ss.files!.map((f) => f.name), ['max', 'current', 'peak', 'events']);
+  assert.equal(
+    ss.files!.map((f) => f.name),
+    ['max', 'current', 'peak', 'events'],
+  );
   for (const f of ss.files!) assert.ok((f.flags ?? 0) & 2, `${f.name} is NOT_ON_ROOT`);
   const { t, a } = setup();
   assert.is(read(t, a, 'max'), 'max\n');
@@ -41,7 +44,7 @@ test('a fork charges the cgroup and every ancestor but the root', () => {
   assert.is(read(t, a, 'peak'), '1\n');
 });
 
-test('EAGAIN at an ancestor\'s limit: nothing stays charged, events count at the forking cgroup', () => {
+test("EAGAIN at an ancestor's limit: nothing stays charged, events count at the forking cgroup", () => {
   const { t, p, a, b } = setup();
   write(t, p, 'max', '2');
   assert.is(fork(t, a), 'ok');
@@ -103,18 +106,37 @@ test('peak keeps the highest count, including a charge undone higher up', () => 
 test('pids.max parsing: strstrip, "max", kstrtoll; negative or too large EINVAL', () => {
   const { t, a } = setup();
   const ok: Array<[string, string]> = [
-    ['10', '10\n'], [' 7 \n', '7\n'], ['0x10', '16\n'], ['010', '8\n'], ['+3', '3\n'], ['max', 'max\n'],
-    ['max\n', 'max\n'], ['0', '0\n'], [String(PID_MAX_LIMIT), `${PID_MAX_LIMIT}\n`], ['\tmax ', 'max\n'],
+    ['10', '10\n'],
+    [' 7 \n', '7\n'],
+    ['0x10', '16\n'],
+    ['010', '8\n'],
+    ['+3', '3\n'],
+    ['max', 'max\n'],
+    ['max\n', 'max\n'],
+    ['0', '0\n'],
+    [String(PID_MAX_LIMIT), `${PID_MAX_LIMIT}\n`],
+    ['\tmax ', 'max\n'],
   ];
   for (const [v, want] of ok) {
     write(t, a, 'max', v);
     assert.is(read(t, a, 'max'), want, JSON.stringify(v));
   }
   const bad: Array<[string, string]> = [
-    ['-1', 'EINVAL'], [String(PID_MAX_LIMIT + 1), 'EINVAL'], ['2147483647', 'EINVAL'], ['abc', 'EINVAL'],
-    ['MAX', 'EINVAL'], ['1 2', 'EINVAL'], ['', 'EINVAL'], ['99999999999999999999', 'ERANGE'],
+    ['-1', 'EINVAL'],
+    [String(PID_MAX_LIMIT + 1), 'EINVAL'],
+    ['2147483647', 'EINVAL'],
+    ['abc', 'EINVAL'],
+    ['MAX', 'EINVAL'],
+    ['1 2', 'EINVAL'],
+    ['', 'EINVAL'],
+    ['99999999999999999999', 'ERANGE'],
   ];
-  for (const [v, code] of bad) assert.is(codeOf(() => write(t, a, 'max', v)), code, JSON.stringify(v));
+  for (const [v, code] of bad)
+    assert.is(
+      codeOf(() => write(t, a, 'max', v)),
+      code,
+      JSON.stringify(v),
+    );
   assert.is(read(t, a, 'max'), 'max\n');
 });
 

@@ -28,7 +28,7 @@ for (const engine of ENGINES) {
     assert.is(read('/p/pids.events'), 'max 0\n');
   });
 
-  test('fork past an ancestor\'s max fails with EAGAIN and changes nothing', async () => {
+  test("fork past an ancestor's max fails with EAGAIN and changes nothing", async () => {
     const { k, read, write, current } = await setup();
     write('/p/pids.max', '2');
     const t = k.fork(1);

@@ -3,13 +3,16 @@
  * names, modes, and I/O on descriptors of a removed cgroup (semantics §3, §19 "Directory
  * operations").
  */
-import { scenario, type Scenario } from '../scenario.ts';
+import { type Scenario, scenario } from '../scenario.ts';
 
 const H = (s: { mount(at: string, o: string): unknown }) => s.mount('$M1', 'none,name=$H1');
 
 export const dirScenarios: Scenario[] = [
-  scenario('dir-child-files', 'a child cgroup: listing, modes and initial contents',
-    ['§3.1 child files: cgroup.clone_children cgroup.procs notify_on_release tasks', '§3.1 child dir 0755'], (s) => {
+  scenario(
+    'dir-child-files',
+    'a child cgroup: listing, modes and initial contents',
+    ['§3.1 child files: cgroup.clone_children cgroup.procs notify_on_release tasks', '§3.1 child dir 0755'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.readdir('$M1');
@@ -25,10 +28,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.readdir('$M1');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-mkdir-mode', 'mkdir honours its mode argument minus the umask (022)',
-    ['§3.1 a directory mode comes from mkdir'], (s) => {
+  scenario(
+    'dir-mkdir-mode',
+    'mkdir honours its mode argument minus the umask (022)',
+    ['§3.1 a directory mode comes from mkdir'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a', { mode: '0700' });
       s.mkdir('$M1/b', { mode: '0777' });
@@ -50,10 +57,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/c/x');
       for (const d of ['a', 'b', 'c', 'd']) s.rmdir(`$M1/${d}`);
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-nested', 'nested cgroups three levels deep',
-    ['§3.2 mkdir', '§12.1 nested path in /proc/<pid>/cgroup'], (s) => {
+  scenario(
+    'dir-nested',
+    'nested cgroups three levels deep',
+    ['§3.2 mkdir', '§12.1 nested path in /proc/<pid>/cgroup'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/n1');
@@ -72,10 +83,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/n1/n2');
       s.rmdir('$M1/n1');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-mkdir-errors', 'mkdir of existing names (dirs and control files), under a file, under a missing parent',
-    ['§3.2 EEXIST incl. control-file names', 'ENOENT parent', 'ENOTDIR'], (s) => {
+  scenario(
+    'dir-mkdir-errors',
+    'mkdir of existing names (dirs and control files), under a file, under a missing parent',
+    ['§3.2 EEXIST incl. control-file names', 'ENOENT parent', 'ENOTDIR'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.mkdir('$M1/a');
@@ -92,10 +107,14 @@ export const dirScenarios: Scenario[] = [
       s.readdir('$M1');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-long-names', 'component names of 255, 256, 300 and 1000 characters are accepted; 4096 is too long',
-    ['§3.2 modern cgroupfs accepts > 255; 4096 -> ENAMETOOLONG'], (s) => {
+  scenario(
+    'dir-long-names',
+    'component names of 255, 256, 300 and 1000 characters are accepted; 4096 is too long',
+    ['§3.2 modern cgroupfs accepts > 255; 4096 -> ENAMETOOLONG'],
+    (s) => {
       H(s);
       s.mkdir('$M1/$(a*255)');
       s.mkdir('$M1/$(b*256)');
@@ -111,10 +130,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/$(e*4096)');
       s.readdir('$M1');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-odd-names', 'names with spaces, dots and a cgroup. prefix are ordinary directories',
-    ['§3.2 any characters the VFS allows'], (s) => {
+  scenario(
+    'dir-odd-names',
+    'names with spaces, dots and a cgroup. prefix are ordinary directories',
+    ['§3.2 any characters the VFS allows'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a b');
@@ -128,10 +151,14 @@ export const dirScenarios: Scenario[] = [
       s.write('$M1/tasks', '$p1');
       for (const d of ['a b', '.hidden', 'cgroup.foo', 'tasks2']) s.rmdir(`$M1/${d}`);
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-rmdir-errors', 'rmdir with tasks, with children, of the root, of a file, of a missing dir',
-    ['§3.3 EBUSY tasks/children/root', 'ENOTDIR', 'ENOENT'], (s) => {
+  scenario(
+    'dir-rmdir-errors',
+    'rmdir with tasks, with children, of the root, of a file, of a missing dir',
+    ['§3.3 EBUSY tasks/children/root', 'ENOTDIR', 'ENOENT'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a');
@@ -149,10 +176,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/b');
       s.readdir('$M1');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-rmdir-after-exit', 'a cgroup whose last task exited can be removed',
-    ['§3.3 count drops at exit', '§7 exit'], (s) => {
+  scenario(
+    'dir-rmdir-after-exit',
+    'a cgroup whose last task exited can be removed',
+    ['§3.3 count drops at exit', '§7 exit'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a');
@@ -163,10 +194,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.readdir('$M1');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-rename', 'rename: same parent OK (paths follow), onto existing EEXIST, across parents EIO, files ENOTDIR',
-    ['§3.4 rename rules', '§12.1 path after rename'], (s) => {
+  scenario(
+    'dir-rename',
+    'rename: same parent OK (paths follow), onto existing EEXIST, across parents EIO, files ENOTDIR',
+    ['§3.4 rename rules', '§12.1 path after rename'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a');
@@ -189,10 +224,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/c');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-rename-odd', 'rename onto itself, a directory onto a control file, a file onto a directory',
-    ['§3.4 rename corner cases (VFS checks first)'], (s) => {
+  scenario(
+    'dir-rename-odd',
+    'rename onto itself, a directory onto a control file, a file onto a directory',
+    ['§3.4 rename corner cases (VFS checks first)'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.rename('$M1/a', '$M1/a');
@@ -202,10 +241,14 @@ export const dirScenarios: Scenario[] = [
       s.readdir('$M1');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-unlink', 'control files cannot be unlinked; directories are not files',
-    ['§3.4 unlink -> EPERM'], (s) => {
+  scenario(
+    'dir-unlink',
+    'control files cannot be unlinked; directories are not files',
+    ['§3.4 unlink -> EPERM'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.unlink('$M1/a/tasks');
@@ -216,10 +259,14 @@ export const dirScenarios: Scenario[] = [
       s.readdir('$M1/a');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-create', 'creating a regular file is EACCES; opening an existing control file with O_CREAT works',
-    ['§3.4 create -> EACCES', 'design: writeFileSync on a missing file'], (s) => {
+  scenario(
+    'dir-create',
+    'creating a regular file is EACCES; opening an existing control file with O_CREAT works',
+    ['§3.4 create -> EACCES', 'design: writeFileSync on a missing file'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.create('$M1/newfile');
@@ -231,10 +278,14 @@ export const dirScenarios: Scenario[] = [
       s.readdir('$M1/a');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-io-errors', 'reading or writing a directory, listing a file, stat of a missing name',
-    ['VFS: EISDIR, ENOTDIR, ENOENT on cgroupfs'], (s) => {
+  scenario(
+    'dir-io-errors',
+    'reading or writing a directory, listing a file, stat of a missing name',
+    ['VFS: EISDIR, ENOTDIR, ENOENT on cgroupfs'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.write('$M1/a', '1');
@@ -250,10 +301,14 @@ export const dirScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.umount('$M1');
       s.readdir('$M1');
-    }),
+    },
+  ),
 
-  scenario('dir-removed-fd', 'reads and writes through descriptors opened before rmdir fail with ENODEV',
-    ['§3.3 I/O on an fd of a removed cgroup -> ENODEV'], (s) => {
+  scenario(
+    'dir-removed-fd',
+    'reads and writes through descriptors opened before rmdir fail with ENODEV',
+    ['§3.3 I/O on an fd of a removed cgroup -> ENODEV'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.open('r1', '$M1/a/notify_on_release', 'r');
@@ -271,5 +326,6 @@ export const dirScenarios: Scenario[] = [
       s.close('w2');
       s.readdir('$M1');
       s.umount('$M1');
-    }),
+    },
+  ),
 ];

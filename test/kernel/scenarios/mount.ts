@@ -3,15 +3,25 @@
  * remount"). Every option string here names no controller; the recorder refuses any that
  * could bind one (live.ts assertSafeOptions).
  */
-import { scenario, type Scenario } from '../scenario.ts';
+import { type Scenario, scenario } from '../scenario.ts';
 
 export const mountScenarios: Scenario[] = [
-  scenario('mount-root-files', 'a fresh named hierarchy: root listing, modes and initial contents',
-    ['§3.1 modern core files, root only release_agent and cgroup.sane_behavior', '§19 ls -la'], (s) => {
+  scenario(
+    'mount-root-files',
+    'a fresh named hierarchy: root listing, modes and initial contents',
+    ['§3.1 modern core files, root only release_agent and cgroup.sane_behavior', '§19 ls -la'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1');
       s.readdir('$M1');
       s.stat('$M1');
-      for (const f of ['cgroup.clone_children', 'cgroup.procs', 'cgroup.sane_behavior', 'notify_on_release', 'release_agent', 'tasks']) {
+      for (const f of [
+        'cgroup.clone_children',
+        'cgroup.procs',
+        'cgroup.sane_behavior',
+        'notify_on_release',
+        'release_agent',
+        'tasks',
+      ]) {
         s.stat(`$M1/${f}`);
       }
       s.read('$M1/cgroup.sane_behavior');
@@ -21,10 +31,14 @@ export const mountScenarios: Scenario[] = [
       s.read('$M1/tasks');
       s.read('$M1/cgroup.procs');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('mount-proc-lines', '/proc/mounts and /proc/self/cgroup lines of one and two named hierarchies',
-    ['§2.6 show_options', '§12.1 ID:name=X:/path, newest (highest id) first'], (s) => {
+  scenario(
+    'mount-proc-lines',
+    '/proc/mounts and /proc/self/cgroup lines of one and two named hierarchies',
+    ['§2.6 show_options', '§12.1 ID:name=X:/path, newest (highest id) first'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1');
       s.read('/proc/mounts');
       s.read('/proc/self/cgroup');
@@ -34,10 +48,14 @@ export const mountScenarios: Scenario[] = [
       s.read('/proc/$init/cgroup');
       s.umount('$M2');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('mount-errors-parse', 'option strings rejected while parsing, none of which creates a hierarchy',
-    ['§2.2 modern mount errors: unknown subsys, none alone, name=, release_agent twice'], (s) => {
+  scenario(
+    'mount-errors-parse',
+    'option strings rejected while parsing, none of which creates a hierarchy',
+    ['§2.2 modern mount errors: unknown subsys, none alone, name=, release_agent twice'],
+    (s) => {
       s.mount('$M1', 'foo');
       s.mount('$M1', 'none,name=$H1,foo');
       s.mount('$M1', 'none');
@@ -52,10 +70,14 @@ export const mountScenarios: Scenario[] = [
       s.mount('$M1', 'none,name=$H1');
       s.read('/proc/self/cgroup');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('mount-errors-name', 'invalid hierarchy names, a repeated name=, and name= alone for an unknown name',
-    ['§2.2 name= empty, bad characters, 64/65 chars, respecified; no subsys list or none'], (s) => {
+  scenario(
+    'mount-errors-name',
+    'invalid hierarchy names, a repeated name=, and name= alone for an unknown name',
+    ['§2.2 name= empty, bad characters, 64/65 chars, respecified; no subsys list or none'],
+    (s) => {
       s.mount('$M1', 'name=');
       s.mount('$M1', 'none,name=');
       s.mount('$M1', 'none,name=bad/name');
@@ -67,18 +89,21 @@ export const mountScenarios: Scenario[] = [
       s.mount('$M1', 'name=$H1');
       s.read('/proc/self/cgroup');
       s.read('/proc/mounts');
-    }),
+    },
+  ),
 
-  scenario('mount-name-63-chars', 'a 63-character name is the longest accepted',
-    ['§2.2 name length limit 63'], (s) => {
-      s.mount('$M1', 'none,name=$L1');
-      s.read('/proc/mounts');
-      s.read('/proc/self/cgroup');
-      s.umount('$M1');
-    }),
+  scenario('mount-name-63-chars', 'a 63-character name is the longest accepted', ['§2.2 name length limit 63'], (s) => {
+    s.mount('$M1', 'none,name=$L1');
+    s.read('/proc/mounts');
+    s.read('/proc/self/cgroup');
+    s.umount('$M1');
+  }),
 
-  scenario('mount-empty-tokens', 'empty tokens (",,", leading and trailing commas) are skipped, and none may repeat',
-    ['§2.2 none,,name=X accepted (2.6.24: EINVAL)'], (s) => {
+  scenario(
+    'mount-empty-tokens',
+    'empty tokens (",,", leading and trailing commas) are skipped, and none may repeat',
+    ['§2.2 none,,name=X accepted (2.6.24: EINVAL)'],
+    (s) => {
       s.mount('$M1', 'none,,name=$H1');
       s.read('/proc/mounts');
       s.mount('$M2', ',none,name=$H2,');
@@ -87,10 +112,14 @@ export const mountScenarios: Scenario[] = [
       s.umount('$M1');
       s.umount('$M2');
       s.umount('$M3');
-    }),
+    },
+  ),
 
-  scenario('mount-flag-options', 'noprefix, xattr and clone_children on a new named hierarchy',
-    ['§2.6 show_options flags', '§4.5 clone_children mount option sets the root flag'], (s) => {
+  scenario(
+    'mount-flag-options',
+    'noprefix, xattr and clone_children on a new named hierarchy',
+    ['§2.6 show_options flags', '§4.5 clone_children mount option sets the root flag'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1,noprefix,xattr,clone_children');
       s.read('/proc/mounts');
       s.readdir('$M1');
@@ -102,10 +131,14 @@ export const mountScenarios: Scenario[] = [
       s.mount('$M2', 'none,name=$H2,clone_children,release_agent=$AGENT,xattr,noprefix');
       s.read('/proc/mounts');
       s.umount('$M2');
-    }),
+    },
+  ),
 
-  scenario('mount-second-point', 'the same name at a second mount point is the same hierarchy',
-    ['§2.2 reuse by name', '§19 name=X at a 2nd mountpoint -> same tree'], (s) => {
+  scenario(
+    'mount-second-point',
+    'the same name at a second mount point is the same hierarchy',
+    ['§2.2 reuse by name', '§19 name=X at a 2nd mountpoint -> same tree'],
+    (s) => {
       s.spawn('p1');
       s.mount('$M1', 'none,name=$H1');
       s.mount('$M2', 'none,name=$H1');
@@ -123,10 +156,14 @@ export const mountScenarios: Scenario[] = [
       s.readdir('$M1');
       s.umount('$M2');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('mount-name-alone-reuses', 'name=X without none attaches to the existing hierarchy X',
-    ['§2.2 reuse by name; no subsystem list needed for an existing name'], (s) => {
+  scenario(
+    'mount-name-alone-reuses',
+    'name=X without none attaches to the existing hierarchy X',
+    ['§2.2 reuse by name; no subsystem list needed for an existing name'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1');
       s.mkdir('$M1/a');
       s.mount('$M2', 'name=$H1');
@@ -136,20 +173,28 @@ export const mountScenarios: Scenario[] = [
       s.readdir('$M1');
       s.umount('$M2');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('mount-same-point-twice', 'mounting the same hierarchy twice on one mount point is EBUSY; umount of a non-mount is EINVAL',
-    ['§2.2 same mount point -> EBUSY (VFS)'], (s) => {
+  scenario(
+    'mount-same-point-twice',
+    'mounting the same hierarchy twice on one mount point is EBUSY; umount of a non-mount is EINVAL',
+    ['§2.2 same mount point -> EBUSY (VFS)'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1');
       s.mount('$M1', 'none,name=$H1');
       s.read('/proc/mounts');
       s.umount('$M1');
       s.umount('$M1');
       s.umount('$M2');
-    }),
+    },
+  ),
 
-  scenario('mount-reuse-ignores-options', 'a mount that matches by name reuses the hierarchy and ignores other options',
-    ['§2.2 flags mismatch only warns; release_agent= of a reusing mount ignored'], (s) => {
+  scenario(
+    'mount-reuse-ignores-options',
+    'a mount that matches by name reuses the hierarchy and ignores other options',
+    ['§2.2 flags mismatch only warns; release_agent= of a reusing mount ignored'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1,release_agent=$AGENT');
       s.mount('$M2', 'none,name=$H1,noprefix');
       s.mount('$M3', 'none,name=$H1,release_agent=$AGENT2');
@@ -159,10 +204,14 @@ export const mountScenarios: Scenario[] = [
       s.umount('$M3');
       s.umount('$M2');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('remount-busy', 'any remount of a hierarchy with children is EBUSY and changes nothing',
-    ['§2.3 modern remount with children -> EBUSY, agent unchanged'], (s) => {
+  scenario(
+    'remount-busy',
+    'any remount of a hierarchy with children is EBUSY and changes nothing',
+    ['§2.3 modern remount with children -> EBUSY, agent unchanged'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1');
       s.mkdir('$M1/a');
       s.remount('$M1', 'none,name=$H1,release_agent=$AGENT');
@@ -176,10 +225,14 @@ export const mountScenarios: Scenario[] = [
       s.read('$M1/release_agent');
       s.read('/proc/mounts');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('remount-changes', 'remount of a childless hierarchy: name/flag mismatch EINVAL, release_agent change OK',
-    ['§2.3 option or name mismatch -> EINVAL; release_agent via remount'], (s) => {
+  scenario(
+    'remount-changes',
+    'remount of a childless hierarchy: name/flag mismatch EINVAL, release_agent change OK',
+    ['§2.3 option or name mismatch -> EINVAL; release_agent via remount'],
+    (s) => {
       s.mount('$M1', 'none,name=$H1');
       s.remount('$M1', 'none,name=$H2');
       s.remount('$M1', 'none,name=$H1,noprefix');
@@ -195,10 +248,14 @@ export const mountScenarios: Scenario[] = [
       s.read('$M1/release_agent');
       s.read('/proc/mounts');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('umount-keeps-children', 'umount of a hierarchy with a child keeps it alive; mounting again shows the child',
-    ['§2.4 persistence after umount', '§19 semprobe3 keep'], (s) => {
+  scenario(
+    'umount-keeps-children',
+    'umount of a hierarchy with a child keeps it alive; mounting again shows the child',
+    ['§2.4 persistence after umount', '§19 semprobe3 keep'],
+    (s) => {
       s.spawn('p1');
       s.mount('$M1', 'none,name=$H1');
       s.mkdir('$M1/keep');
@@ -215,5 +272,6 @@ export const mountScenarios: Scenario[] = [
       s.kill('p1');
       s.rmdir('$M2/keep');
       s.umount('$M2');
-    }),
+    },
+  ),
 ];

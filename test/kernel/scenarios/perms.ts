@@ -3,14 +3,17 @@
  * directories, the attach uid check, ownership of cgroups created by a delegate (semantics
  * §5, §19 "Permissions, as user nobody").
  */
-import { scenario, type Scenario } from '../scenario.ts';
+import { type Scenario, scenario } from '../scenario.ts';
 
 const NOBODY = 65534;
 const H = (s: { mount(at: string, o: string): unknown }) => s.mount('$M1', 'none,name=$H1');
 
 export const permScenarios: Scenario[] = [
-  scenario('perm-own-pid', 'nobody may move its own tasks into a tasks file chowned to it, not root\'s',
-    ['§4.2 attach uid check -> EACCES', '§19 own pid OK, root\'s sleep EACCES'], (s) => {
+  scenario(
+    'perm-own-pid',
+    "nobody may move its own tasks into a tasks file chowned to it, not root's",
+    ['§4.2 attach uid check -> EACCES', "§19 own pid OK, root's sleep EACCES"],
+    (s) => {
       s.spawn('p1');
       s.spawn('u1', { uid: NOBODY, gid: NOBODY });
       s.spawn('u2', { uid: NOBODY, gid: NOBODY });
@@ -31,10 +34,14 @@ export const permScenarios: Scenario[] = [
       s.read('$M1/a/tasks');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('perm-root-owned', 'nobody against root-owned files and directories: EACCES; chmod/chown of them: EPERM',
-    ['§5 VFS mode bits', '§19 open root-owned 0644 tasks, mkdir in root-owned dir -> EACCES'], (s) => {
+  scenario(
+    'perm-root-owned',
+    'nobody against root-owned files and directories: EACCES; chmod/chown of them: EPERM',
+    ['§5 VFS mode bits', '§19 open root-owned 0644 tasks, mkdir in root-owned dir -> EACCES'],
+    (s) => {
       s.spawn('u1', { uid: NOBODY, gid: NOBODY });
       H(s);
       s.mkdir('$M1/a');
@@ -53,10 +60,14 @@ export const permScenarios: Scenario[] = [
       s.stat('$M1/a/tasks', { as: 'u1' });
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('perm-delegated-dir', 'a directory chowned to nobody: nobody creates a cgroup it owns and uses it',
-    ['§5 delegation by chown', 'files of a new cgroup belong to its creator'], (s) => {
+  scenario(
+    'perm-delegated-dir',
+    'a directory chowned to nobody: nobody creates a cgroup it owns and uses it',
+    ['§5 delegation by chown', 'files of a new cgroup belong to its creator'],
+    (s) => {
       s.spawn('u1', { uid: NOBODY, gid: NOBODY });
       H(s);
       s.mkdir('$M1/a');
@@ -81,10 +92,14 @@ export const permScenarios: Scenario[] = [
       s.readdir('$M1/a');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('perm-chmod', 'chmod by root opens files and directories to nobody',
-    ['§3.4 chmod allowed', '§5 mode bits'], (s) => {
+  scenario(
+    'perm-chmod',
+    'chmod by root opens files and directories to nobody',
+    ['§3.4 chmod allowed', '§5 mode bits'],
+    (s) => {
       s.spawn('u1', { uid: NOBODY, gid: NOBODY });
       H(s);
       s.mkdir('$M1/a');
@@ -104,10 +119,14 @@ export const permScenarios: Scenario[] = [
       s.rmdir('$M1/a/y');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('perm-procs-and-agent', 'a delegated cgroup.procs works for nobody; release_agent needs CAP_SYS_ADMIN even when chowned',
-    ['§4.4 release_agent requires CAP_SYS_ADMIN (5.17+)', '§4.2 procs permission'], (s) => {
+  scenario(
+    'perm-procs-and-agent',
+    'a delegated cgroup.procs works for nobody; release_agent needs CAP_SYS_ADMIN even when chowned',
+    ['§4.4 release_agent requires CAP_SYS_ADMIN (5.17+)', '§4.2 procs permission'],
+    (s) => {
       s.spawn('u1', { uid: NOBODY, gid: NOBODY });
       s.spawn('p1');
       H(s);
@@ -125,10 +144,14 @@ export const permScenarios: Scenario[] = [
       s.write('$M1/cgroup.procs', '$u1');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('perm-root-moves-anyone', 'root may move a task of any user; a nobody task inherits nothing of root\'s rights',
-    ['§4.2 euid 0 may attach any task'], (s) => {
+  scenario(
+    'perm-root-moves-anyone',
+    "root may move a task of any user; a nobody task inherits nothing of root's rights",
+    ['§4.2 euid 0 may attach any task'],
+    (s) => {
       s.spawn('u1', { uid: NOBODY, gid: NOBODY });
       H(s);
       s.mkdir('$M1/a');
@@ -139,5 +162,6 @@ export const permScenarios: Scenario[] = [
       s.write('$M1/tasks', '$u1');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 ];

@@ -3,7 +3,7 @@
  * kernel the agents are scripts that log their argv; `releases` waits 250 ms and collects
  * what ran since the previous `releases` step.
  */
-import { scenario, type Scenario, type ScenarioBuilder } from '../scenario.ts';
+import { type Scenario, type ScenarioBuilder, scenario } from '../scenario.ts';
 
 /** Mount $H1 at $M1 with $AGENT, make the given dirs with notify_on_release=1. */
 function setup(s: ScenarioBuilder, dirs: string[], notify = '1'): void {
@@ -15,8 +15,11 @@ function setup(s: ScenarioBuilder, dirs: string[], notify = '1'): void {
 }
 
 export const releaseScenarios: Scenario[] = [
-  scenario('release-last-moves-out', 'the last task moving out of X (notify=1) runs the agent with /X',
-    ['§10.4 last task moved out -> agent(/X)'], (s) => {
+  scenario(
+    'release-last-moves-out',
+    'the last task moving out of X (notify=1) runs the agent with /X',
+    ['§10.4 last task moved out -> agent(/X)'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x']);
       s.write('$M1/x/tasks', '$p1');
@@ -26,10 +29,14 @@ export const releaseScenarios: Scenario[] = [
       s.rmdir('$M1/x');
       s.releases();
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-last-exits', 'the last task of X exiting runs the agent with /X',
-    ['§10.4 last task exits -> agent(/X)'], (s) => {
+  scenario(
+    'release-last-exits',
+    'the last task of X exiting runs the agent with /X',
+    ['§10.4 last task exits -> agent(/X)'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x']);
       s.write('$M1/x/tasks', '$p1');
@@ -37,10 +44,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-one-of-two', 'nothing while one of two tasks remains; the agent when the second leaves',
-    ['§10.4 one of two leaves -> nothing'], (s) => {
+  scenario(
+    'release-one-of-two',
+    'nothing while one of two tasks remains; the agent when the second leaves',
+    ['§10.4 one of two leaves -> nothing'],
+    (s) => {
       s.spawn('p1');
       s.spawn('p2');
       setup(s, ['x']);
@@ -52,10 +63,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-child-present', 'a cgroup with a child is not released when its tasks leave',
-    ['§10.4 X has a child -> nothing', '§10.2 no children'], (s) => {
+  scenario(
+    'release-child-present',
+    'a cgroup with a child is not released when its tasks leave',
+    ['§10.4 X has a child -> nothing', '§10.2 no children'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x']);
       s.mkdir('$M1/x/y');
@@ -66,10 +81,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-rmdir-last-child', 'rmdir of the last child of P (notify=1, never had tasks) runs the agent with /P',
-    ['§10.4 rmdir of the last child -> agent(/P)', '§3.3 parent checked after rmdir'], (s) => {
+  scenario(
+    'release-rmdir-last-child',
+    'rmdir of the last child of P (notify=1, never had tasks) runs the agent with /P',
+    ['§10.4 rmdir of the last child -> agent(/P)', '§3.3 parent checked after rmdir'],
+    (s) => {
       setup(s, ['p']);
       s.mkdir('$M1/p/c1');
       s.mkdir('$M1/p/c2');
@@ -80,10 +99,14 @@ export const releaseScenarios: Scenario[] = [
       s.rmdir('$M1/p');
       s.releases();
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-nested', 'task leaves /r/sub -> agent(/r/sub); then rmdir sub -> agent(/r)',
-    ['§10.4 nested', 'notify inherited by sub'], (s) => {
+  scenario(
+    'release-nested',
+    'task leaves /r/sub -> agent(/r/sub); then rmdir sub -> agent(/r)',
+    ['§10.4 nested', 'notify inherited by sub'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['r']);
       s.mkdir('$M1/r/sub');
@@ -95,10 +118,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/r');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-nested-exit', 'the last task of /q1/q2 exits: only /q1/q2 is released (q1 still has its child)',
-    ['§10.4 nested exit', '§19 q1/q2'], (s) => {
+  scenario(
+    'release-nested-exit',
+    'the last task of /q1/q2 exits: only /q1/q2 is released (q1 still has its child)',
+    ['§10.4 nested exit', '§19 q1/q2'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['q1']);
       s.mkdir('$M1/q1/q2');
@@ -109,10 +136,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/q1');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-notify-zero', 'a cgroup with notify_on_release=0 is never released',
-    ['§10.4 X notify=0 -> nothing'], (s) => {
+  scenario(
+    'release-notify-zero',
+    'a cgroup with notify_on_release=0 is never released',
+    ['§10.4 X notify=0 -> nothing'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x'], '0');
       s.mkdir('$M1/x/y');
@@ -124,10 +155,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-x-to-y', 'a task moved X -> Y (both notify=1) releases only X; exiting in Y releases Y',
-    ['§10.4 X->Y move -> agent(/X) only'], (s) => {
+  scenario(
+    'release-x-to-y',
+    'a task moved X -> Y (both notify=1) releases only X; exiting in Y releases Y',
+    ['§10.4 X->Y move -> agent(/X) only'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x', 'y']);
       s.write('$M1/x/tasks', '$p1');
@@ -138,10 +173,14 @@ export const releaseScenarios: Scenario[] = [
       s.rmdir('$M1/x');
       s.rmdir('$M1/y');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-notify-write-empty', 'writing notify_on_release=1 on an already empty cgroup runs nothing',
-    ['§10.2 not on writing notify_on_release=1', '§10.4 last row'], (s) => {
+  scenario(
+    'release-notify-write-empty',
+    'writing notify_on_release=1 on an already empty cgroup runs nothing',
+    ['§10.2 not on writing notify_on_release=1', '§10.4 last row'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x'], '0');
       s.write('$M1/x/tasks', '$p1');
@@ -155,10 +194,14 @@ export const releaseScenarios: Scenario[] = [
       s.rmdir('$M1/x');
       s.rmdir('$M1/e');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-root-never', 'the root is never released: rmdir of its last child with root notify=1',
-    ['§10.2 root excluded (always populated)'], (s) => {
+  scenario(
+    'release-root-never',
+    'the root is never released: rmdir of its last child with root notify=1',
+    ['§10.2 root excluded (always populated)'],
+    (s) => {
       s.spawn('p1');
       s.mount('$M1', 'none,name=$H1,release_agent=$AGENT');
       s.write('$M1/notify_on_release', '1');
@@ -173,10 +216,14 @@ export const releaseScenarios: Scenario[] = [
       s.rmdir('$M1/b');
       s.releases();
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-parent-with-tasks', 'rmdir of the last child of a populated parent releases nothing',
-    ['§10.2 count == 0 required'], (s) => {
+  scenario(
+    'release-parent-with-tasks',
+    'rmdir of the last child of a populated parent releases nothing',
+    ['§10.2 count == 0 required'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['p']);
       s.write('$M1/p/tasks', '$p1');
@@ -187,10 +234,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/p');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-move-down', 'a task moving from X into its child X/d releases nothing; leaving X/d releases /X/d',
-    ['§10.2 children block release', 'populated counts descendants'], (s) => {
+  scenario(
+    'release-move-down',
+    'a task moving from X into its child X/d releases nothing; leaving X/d releases /X/d',
+    ['§10.2 children block release', 'populated counts descendants'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x']);
       s.mkdir('$M1/x/d');
@@ -205,10 +256,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-again', 'a cgroup is released again each time it becomes empty',
-    ['§10.1 RELEASABLE set again by each leave'], (s) => {
+  scenario(
+    'release-again',
+    'a cgroup is released again each time it becomes empty',
+    ['§10.1 RELEASABLE set again by each leave'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x']);
       s.write('$M1/x/tasks', '$p1');
@@ -219,10 +274,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-agent-changed', 'the agent in force when the cgroup empties is the one run',
-    ['§10.3 path read at run time', '§4.4 release_agent write'], (s) => {
+  scenario(
+    'release-agent-changed',
+    'the agent in force when the cgroup empties is the one run',
+    ['§10.3 path read at run time', '§4.4 release_agent write'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x']);
       s.write('$M1/x/tasks', '$p1');
@@ -231,10 +290,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-no-agent', 'without an agent nothing runs; setting one later takes effect for the next release',
-    ['§10.3 modern kernels skip an empty agent'], (s) => {
+  scenario(
+    'release-no-agent',
+    'without an agent nothing runs; setting one later takes effect for the next release',
+    ['§10.3 modern kernels skip an empty agent'],
+    (s) => {
       s.spawn('p1');
       s.mount('$M1', 'none,name=$H1');
       s.mkdir('$M1/x');
@@ -248,10 +311,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-threads', 'a cgroup is released only when its last thread leaves',
-    ['§10.2 count counts threads', '§4.2 threads'], (s) => {
+  scenario(
+    'release-threads',
+    'a cgroup is released only when its last thread leaves',
+    ['§10.2 count counts threads', '§4.2 threads'],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       setup(s, ['x']);
@@ -265,10 +332,14 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/x');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-leader-exit', 'a leader exiting alone empties its cgroup (its threads live elsewhere): released',
-    ['§10.2 exit path', '§7 exit of a leader with live threads'], (s) => {
+  scenario(
+    'release-leader-exit',
+    'a leader exiting alone empties its cgroup (its threads live elsewhere): released',
+    ['§10.2 exit path', '§7 exit of a leader with live threads'],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       setup(s, ['x']);
@@ -283,10 +354,14 @@ export const releaseScenarios: Scenario[] = [
       s.kill('p1');
       s.releases();
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('release-two-hierarchies', 'one exit empties cgroups in two hierarchies: each hierarchy runs its own agent',
-    ['§10.3 agent per hierarchy', '§1.2 release_agent_path per root'], (s) => {
+  scenario(
+    'release-two-hierarchies',
+    'one exit empties cgroups in two hierarchies: each hierarchy runs its own agent',
+    ['§10.3 agent per hierarchy', '§1.2 release_agent_path per root'],
+    (s) => {
       s.spawn('p1');
       s.mount('$M1', 'none,name=$H1,release_agent=$AGENT');
       s.mount('$M2', 'none,name=$H2,release_agent=$AGENT2');
@@ -302,10 +377,14 @@ export const releaseScenarios: Scenario[] = [
       s.rmdir('$M2/y');
       s.umount('$M1');
       s.umount('$M2');
-    }),
+    },
+  ),
 
-  scenario('release-after-rename', 'the agent gets the path the cgroup has when it is released',
-    ['§10.3 path computed at release'], (s) => {
+  scenario(
+    'release-after-rename',
+    'the agent gets the path the cgroup has when it is released',
+    ['§10.3 path computed at release'],
+    (s) => {
       s.spawn('p1');
       setup(s, ['x']);
       s.write('$M1/x/tasks', '$p1');
@@ -314,5 +393,6 @@ export const releaseScenarios: Scenario[] = [
       s.releases();
       s.rmdir('$M1/z');
       s.umount('$M1');
-    }),
+    },
+  ),
 ];

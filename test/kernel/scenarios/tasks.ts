@@ -3,13 +3,16 @@
  * the writer, threads, fork inheritance and exit (semantics §4.2, §6, §7, §19 "Attach
  * errors" and "Threads").
  */
-import { scenario, type Scenario } from '../scenario.ts';
+import { type Scenario, scenario } from '../scenario.ts';
 
 const H = (s: { mount(at: string, o: string): unknown }) => s.mount('$M1', 'none,name=$H1');
 
 export const taskScenarios: Scenario[] = [
-  scenario('tasks-attach', 'writing a pid moves it; the same write again is a silent success; back to the root',
-    ['§4.2 attach', '§6 already there -> success', 'GV MigrateToSubcontainer'], (s) => {
+  scenario(
+    'tasks-attach',
+    'writing a pid moves it; the same write again is a silent success; back to the root',
+    ['§4.2 attach', '§6 already there -> success', 'GV MigrateToSubcontainer'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a');
@@ -26,10 +29,14 @@ export const taskScenarios: Scenario[] = [
       s.read('/proc/$p1/cgroup');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-sorted', 'tasks and cgroup.procs read back sorted whatever the order of attach',
-    ['§4.2 sorted read', '§19 8212,8210,8211 -> sorted'], (s) => {
+  scenario(
+    'tasks-sorted',
+    'tasks and cgroup.procs read back sorted whatever the order of attach',
+    ['§4.2 sorted read', '§19 8212,8210,8211 -> sorted'],
+    (s) => {
       s.spawn('p1');
       s.spawn('p2');
       s.spawn('p3');
@@ -48,10 +55,14 @@ export const taskScenarios: Scenario[] = [
       s.read('$M1/a/tasks');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-parse-whitespace', 'surrounding whitespace, one or more trailing newlines and + are accepted',
-    ['§4.2 modern write: whitespace-stripped', '§19 " 8210" "8210 " "+8212"'], (s) => {
+  scenario(
+    'tasks-parse-whitespace',
+    'surrounding whitespace, one or more trailing newlines and + are accepted',
+    ['§4.2 modern write: whitespace-stripped', '§19 " 8210" "8210 " "+8212"'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a');
@@ -71,15 +82,34 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-parse-invalid', 'unparsable pids are EINVAL and move nothing; an empty write is a no-op',
-    ['§4.2 modern write: EINVAL cases', '§19 abc, 8210abc, "8210 8211", -1, \\n, empty'], (s) => {
+  scenario(
+    'tasks-parse-invalid',
+    'unparsable pids are EINVAL and move nothing; an empty write is a no-op',
+    ['§4.2 modern write: EINVAL cases', '§19 abc, 8210abc, "8210 8211", -1, \\n, empty'],
+    (s) => {
       s.spawn('p1');
       s.spawn('p2');
       H(s);
       s.mkdir('$M1/a');
-      for (const data of ['abc', '$p1abc', '$p1 $p2', '$p1,$p2', '-1', '-$p1', '\n', ' ', '1e3', '$p1.0', '0x', '+', '--1', '$p1\n$p2']) {
+      for (const data of [
+        'abc',
+        '$p1abc',
+        '$p1 $p2',
+        '$p1,$p2',
+        '-1',
+        '-$p1',
+        '\n',
+        ' ',
+        '1e3',
+        '$p1.0',
+        '0x',
+        '+',
+        '--1',
+        '$p1\n$p2',
+      ]) {
         s.write('$M1/a/tasks', data);
       }
       s.write('$M1/a/tasks', '');
@@ -89,10 +119,14 @@ export const taskScenarios: Scenario[] = [
       s.read('$M1/a/cgroup.procs');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-parse-radix', 'pids in hex (0x...) and octal (0...) are accepted',
-    ['§4.2 base-0 parse', '§19 0x2012, 020023'], (s) => {
+  scenario(
+    'tasks-parse-radix',
+    'pids in hex (0x...) and octal (0...) are accepted',
+    ['§4.2 base-0 parse', '§19 0x2012, 020023'],
+    (s) => {
       s.spawn('p1');
       s.spawn('p2');
       H(s);
@@ -105,10 +139,14 @@ export const taskScenarios: Scenario[] = [
       s.read('$M1/a/tasks');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-parse-range', 'pid out of int range is EINVAL; a free pid in range is ESRCH, also a dead one',
-    ['§4.2 ESRCH, overflow EINVAL', '§19 999999 -> ESRCH, 99999999999 -> EINVAL'], (s) => {
+  scenario(
+    'tasks-parse-range',
+    'pid out of int range is EINVAL; a free pid in range is ESRCH, also a dead one',
+    ['§4.2 ESRCH, overflow EINVAL', '§19 999999 -> ESRCH, 99999999999 -> EINVAL'],
+    (s) => {
       s.spawn('p1');
       s.spawn('p9');
       s.kill('p9');
@@ -124,10 +162,14 @@ export const taskScenarios: Scenario[] = [
       s.read('$M1/a/tasks');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-zero-writer', '0 (in any spelling) moves the writing task itself',
-    ['§4.2 "0" -> the writer', 'GV TIDZeroMovesSelf'], (s) => {
+  scenario(
+    'tasks-zero-writer',
+    '0 (in any spelling) moves the writing task itself',
+    ['§4.2 "0" -> the writer', 'GV TIDZeroMovesSelf'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a');
@@ -139,7 +181,13 @@ export const taskScenarios: Scenario[] = [
       s.write('$M1/b/tasks', '0', { as: 'p1' });
       s.read('$M1/b/tasks');
       s.read('/proc/self/cgroup', { as: 'p1' });
-      for (const [data, dir] of [['00', 'b'], ['-0', 'a'], ['0x0', 'b'], ['+0', 'a'], [' 0\n', 'b']] as const) {
+      for (const [data, dir] of [
+        ['00', 'b'],
+        ['-0', 'a'],
+        ['0x0', 'b'],
+        ['+0', 'a'],
+        [' 0\n', 'b'],
+      ] as const) {
         s.write(`$M1/${dir}/tasks`, data);
         s.read(`$M1/${dir}/tasks`);
       }
@@ -151,10 +199,14 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-write-size', 'writes up to 4096 bytes are parsed; larger ones are E2BIG',
-    ['§4.1 common write path size limit', '§19 5004-byte buffer -> E2BIG'], (s) => {
+  scenario(
+    'tasks-write-size',
+    'writes up to 4096 bytes are parsed; larger ones are E2BIG',
+    ['§4.1 common write path size limit', '§19 5004-byte buffer -> E2BIG'],
+    (s) => {
       H(s);
       s.mkdir('$M1/a');
       s.mkdir('$M1/b');
@@ -170,10 +222,14 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('threads-tasks-vs-procs', 'a thread moved alone via tasks; cgroup.procs lists the tgid; procs write moves the group',
-    ['§4.2 Threads', '§19 th1/th2'], (s) => {
+  scenario(
+    'threads-tasks-vs-procs',
+    'a thread moved alone via tasks; cgroup.procs lists the tgid; procs write moves the group',
+    ['§4.2 Threads', '§19 th1/th2'],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       s.thread('p1.t2');
@@ -198,10 +254,14 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M1/th1');
       s.rmdir('$M1/th2');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('procs-dedup', 'cgroup.procs lists each thread group once, sorted, in every cgroup holding one of its threads',
-    ['§4.2 procs deduplicated and sorted'], (s) => {
+  scenario(
+    'procs-dedup',
+    'cgroup.procs lists each thread group once, sorted, in every cgroup holding one of its threads',
+    ['§4.2 procs deduplicated and sorted'],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       s.thread('p1.t2');
@@ -219,10 +279,14 @@ export const taskScenarios: Scenario[] = [
       s.write('$M1/cgroup.procs', '$p2');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('threads-write-zero', 'a thread writing 0: to tasks moves only itself, to cgroup.procs its whole group',
-    ['§4.2 "0" = the writing task', 'procs write moves the thread group'], (s) => {
+  scenario(
+    'threads-write-zero',
+    'a thread writing 0: to tasks moves only itself, to cgroup.procs its whole group',
+    ['§4.2 "0" = the writing task', 'procs write moves the thread group'],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       s.thread('p1.t2');
@@ -240,10 +304,17 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('threads-proc-self', '/proc/self/cgroup of a thread shows its process (leader); /proc/<tid>, /proc/thread-self and task/<tid> show the thread',
-    ['§4.2 /proc/<tid>/cgroup shows the thread, /proc/<pid>/cgroup the leader', '/proc/self = the process, /proc/thread-self = the thread'], (s) => {
+  scenario(
+    'threads-proc-self',
+    '/proc/self/cgroup of a thread shows its process (leader); /proc/<tid>, /proc/thread-self and task/<tid> show the thread',
+    [
+      '§4.2 /proc/<tid>/cgroup shows the thread, /proc/<pid>/cgroup the leader',
+      '/proc/self = the process, /proc/thread-self = the thread',
+    ],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       H(s);
@@ -260,10 +331,14 @@ export const taskScenarios: Scenario[] = [
       s.write('$M1/tasks', '$p1.t1');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('threads-exit-and-inherit', 'a new thread starts in its creator\'s cgroup; an exiting thread leaves its cgroup',
-    ['§7 fork: child in the parent\'s cgroups', '§7 exit'], (s) => {
+  scenario(
+    'threads-exit-and-inherit',
+    "a new thread starts in its creator's cgroup; an exiting thread leaves its cgroup",
+    ["§7 fork: child in the parent's cgroups", '§7 exit'],
+    (s) => {
       s.spawn('p1');
       H(s);
       s.mkdir('$M1/a');
@@ -284,10 +359,14 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('threads-leader-exit', 'a leader exiting alone: its threads stay listed, its pid still names the group',
-    ['§4.2 threads', 'engine: a leader with live threads becomes a zombie; attaching it alone is a no-op'], (s) => {
+  scenario(
+    'threads-leader-exit',
+    'a leader exiting alone: its threads stay listed, its pid still names the group',
+    ['§4.2 threads', 'engine: a leader with live threads becomes a zombie; attaching it alone is a no-op'],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       s.thread('p1.t2');
@@ -319,10 +398,14 @@ export const taskScenarios: Scenario[] = [
       s.read('$M1/cgroup.procs');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('fork-inherits', 'a forked child starts in its parent\'s cgroups, in every hierarchy',
-    ['§7 a child is always in the same cgroups as its parent', '§18 css_set sharing'], (s) => {
+  scenario(
+    'fork-inherits',
+    "a forked child starts in its parent's cgroups, in every hierarchy",
+    ['§7 a child is always in the same cgroups as its parent', '§18 css_set sharing'],
+    (s) => {
       s.spawn('p1');
       s.mount('$M1', 'none,name=$H1');
       s.mount('$M2', 'none,name=$H2');
@@ -344,10 +427,14 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M2/b');
       s.umount('$M1');
       s.umount('$M2');
-    }),
+    },
+  ),
 
-  scenario('fork-from-thread', 'a process forked by a thread starts in that thread\'s cgroup, not its leader\'s',
-    ['§7 the child takes the forking task\'s css_set'], (s) => {
+  scenario(
+    'fork-from-thread',
+    "a process forked by a thread starts in that thread's cgroup, not its leader's",
+    ["§7 the child takes the forking task's css_set"],
+    (s) => {
       s.spawn('p1');
       s.thread('p1.t1');
       H(s);
@@ -367,10 +454,14 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M1/a');
       s.rmdir('$M1/b');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('tasks-fd-io', 'through one descriptor: the tasks list is taken at the first read; each write is one attach',
-    ['§4.1 every write() is an independent command', '§4.2 read snapshot (modern: at the first read)'], (s) => {
+  scenario(
+    'tasks-fd-io',
+    'through one descriptor: the tasks list is taken at the first read; each write is one attach',
+    ['§4.1 every write() is an independent command', '§4.2 read snapshot (modern: at the first read)'],
+    (s) => {
       s.spawn('p1');
       s.spawn('p2');
       H(s);
@@ -393,10 +484,14 @@ export const taskScenarios: Scenario[] = [
       s.kill('p2');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('exit-removes-task', 'an exited task disappears from tasks, cgroup.procs and /proc',
-    ['§7 exit', 'test-cases 22'], (s) => {
+  scenario(
+    'exit-removes-task',
+    'an exited task disappears from tasks, cgroup.procs and /proc',
+    ['§7 exit', 'test-cases 22'],
+    (s) => {
       s.spawn('p1');
       s.spawn('p2');
       H(s);
@@ -413,10 +508,14 @@ export const taskScenarios: Scenario[] = [
       s.read('$M1/a/tasks');
       s.rmdir('$M1/a');
       s.umount('$M1');
-    }),
+    },
+  ),
 
-  scenario('proc-cgroup-paths', '/proc/<pid>/cgroup follows moves, renames and two hierarchies',
-    ['§12.1 ID:name=X:/path, newest first', '§3.4 rename changes paths immediately'], (s) => {
+  scenario(
+    'proc-cgroup-paths',
+    '/proc/<pid>/cgroup follows moves, renames and two hierarchies',
+    ['§12.1 ID:name=X:/path, newest first', '§3.4 rename changes paths immediately'],
+    (s) => {
       s.spawn('p1');
       s.mount('$M1', 'none,name=$H1');
       s.mount('$M2', 'none,name=$H2');
@@ -440,5 +539,6 @@ export const taskScenarios: Scenario[] = [
       s.rmdir('$M2/z');
       s.umount('$M1');
       s.umount('$M2');
-    }),
+    },
+  ),
 ];
