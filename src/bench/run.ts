@@ -16,7 +16,7 @@ import { wasmAvailable } from '../cli/engine.ts';
 import type { Io } from '../cli/io.ts';
 import { compact } from '../cli/io.ts';
 import type { OptionSpec } from '../cli/options.ts';
-import { formatOptions, parseOptions, UsageError } from '../cli/options.ts';
+import { formatOptions, HELP_OPTION, PROGRESS_OPTION, parseOptions, UsageError } from '../cli/options.ts';
 import { Progress } from '../cli/progress.ts';
 import type { EngineKind } from '../engine/types.ts';
 import type { Measurement, Outcome } from './harness.ts';
@@ -43,14 +43,8 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
     description: 'engines to run',
     default: 'both',
   },
-  {
-    name: 'progress',
-    type: 'boolean',
-    description: 'progress bar on stderr (only on a terminal)',
-    noDescription: 'no progress bar on stderr',
-    default: true,
-  },
-  { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
+  PROGRESS_OPTION,
+  HELP_OPTION,
 ];
 
 export const BENCH_HELP = `Usage: cgsim bench [options]

@@ -27,6 +27,18 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, boolean | string | number | undefined>;
 
+/** `-h, --help`, shared by every command. */
+export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', type: 'boolean', description: 'show this help' };
+
+/** `--[no-]progress`, for the long-running commands. */
+export const PROGRESS_OPTION: OptionSpec = {
+  name: 'progress',
+  type: 'boolean',
+  description: 'progress bar on stderr (only on a terminal)',
+  noDescription: 'no progress bar on stderr',
+  default: true,
+};
+
 /** A bad command line: print the message and the usage, exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';

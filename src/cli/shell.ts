@@ -21,7 +21,7 @@ import { ENGINE_CHOICES, pickEngine } from './engine.ts';
 import type { Io, Output } from './io.ts';
 import { readAll } from './io.ts';
 import type { OptionSpec } from './options.ts';
-import { formatOptions, parseOptions, UsageError } from './options.ts';
+import { formatOptions, HELP_OPTION, parseOptions, UsageError } from './options.ts';
 import type { ListItem, SimpleCommand, Word } from './shell-parse.ts';
 import { IncompleteInput, Parser, ShellSyntaxError } from './shell-parse.ts';
 import { errCode, strerror } from './strerror.ts';
@@ -40,7 +40,7 @@ export const SH_OPTIONS: readonly OptionSpec[] = [
   { name: 'cpus', type: 'number', description: 'simulated CPUs', default: 4 },
   { name: 'mems', type: 'number', description: 'simulated memory nodes', default: 1 },
   { name: 'pid-max', type: 'number', description: 'like /proc/sys/kernel/pid_max', default: 32768 },
-  { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
+  HELP_OPTION,
 ];
 
 /** One line per shell command, for `help` and `cgsim sh --help`. */

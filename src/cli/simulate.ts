@@ -32,7 +32,7 @@ import { ENGINE_CHOICES, pickEngine } from './engine.ts';
 import type { Io } from './io.ts';
 import { bytes, compact, grouped } from './io.ts';
 import type { OptionSpec } from './options.ts';
-import { formatOptions, parseOptions, UsageError } from './options.ts';
+import { formatOptions, HELP_OPTION, PROGRESS_OPTION, parseOptions, UsageError } from './options.ts';
 import { Prng } from './prng.ts';
 import { Progress } from './progress.ts';
 import type { CgroupRow } from './tree.ts';
@@ -409,14 +409,8 @@ export const SIMULATE_OPTIONS: readonly OptionSpec[] = [
     default: 'auto',
   },
   { name: 'json', type: 'boolean', description: 'print a machine-readable summary on stdout' },
-  {
-    name: 'progress',
-    type: 'boolean',
-    description: 'progress bar on stderr (only on a terminal)',
-    noDescription: 'no progress bar on stderr',
-    default: true,
-  },
-  { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
+  PROGRESS_OPTION,
+  HELP_OPTION,
 ];
 
 export const SIMULATE_HELP = `Usage: cgsim simulate [options]

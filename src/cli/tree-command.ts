@@ -11,7 +11,7 @@ import { Kernel } from '../kernel.ts';
 import { ENGINE_CHOICES, pickEngine } from './engine.ts';
 import type { Io } from './io.ts';
 import type { OptionSpec } from './options.ts';
-import { formatOptions, parseOptions, UsageError } from './options.ts';
+import { formatOptions, HELP_OPTION, parseOptions, UsageError } from './options.ts';
 import { Shell } from './shell.ts';
 import { simulate, trees } from './simulate.ts';
 import { strerror } from './strerror.ts';
@@ -28,7 +28,7 @@ export const TREE_OPTIONS: readonly OptionSpec[] = [
     default: 'auto',
   },
   { name: 'seed', type: 'number', description: 'seed of the demo run', default: 1 },
-  { name: 'help', short: 'h', type: 'boolean', description: 'show this help' },
+  HELP_OPTION,
 ];
 
 export const TREE_HELP = `Usage: cgsim tree [options] [script]
