@@ -10,27 +10,31 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { posix } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { coreFiles } from './cgroup/core-files.ts';
 import type { Css, SubsysContext, Subsystem } from './cgroup/defs.ts';
 import type { MountOptions } from './cgroup/options.ts';
-import { parseMountOptions, rootFlags, validateMountOptions } from './cgroup/options.ts';
+import { rootFlags } from './cgroup/options.ts';
+import type { Profile, ProfileName, VfsRules } from './cgroup/profile.ts';
+import { profileByName, subsystemForProfile } from './cgroup/profile.ts';
 import type { FileEntry, Inode } from './cgroup/tree.ts';
 import { CgroupNode, CssImpl, DummyRoot, Hierarchy, newInode, reserveInodes } from './cgroup/tree.ts';
 import { createEngine, restoreEngine } from './engine/index.ts';
 import type { Engine, EngineStats } from './engine/types.ts';
-import { CPU_SYS, CPU_USER, INIT_PID, TASK_FREE, TASK_LIVE } from './engine/types.ts';
+import { CPU_SYS, CPU_USER, INIT_PID, TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from './engine/types.ts';
 import { check, codeOf, sysError } from './errors.ts';
 import type { Credentials, FsBackend, ProcNode } from './fs/backend.ts';
 import { CgroupFs } from './fs/vfs.ts';
 import type { ProcView } from './proc/proc.ts';
-import { procCgroups, procMounts, procPidCgroup, procPidStatus } from './proc/proc.ts';
-import { builtinSubsystems } from './subsys/index.ts';
+import { procMounts, procPidStatus } from './proc/proc.ts';
 
 export interface KernelOptions {
   /** 'wasm' (default) or 'reference' (the plain-TypeScript model). */
   engine?: 'wasm' | 'reference';
-  /** 'v1' (default): modern cgroup v1. */
-  profile?: 'v1';
+  /**
+   * 'v1' (default): modern cgroup v1 as Linux 6.x shows it. 'v11': Task Containers V11 as
+   * merged in Linux 2.6.24, with V11 naming (fstype `container`, /proc/<pid>/container,
+   * /proc/containers, the `releasable` file, 2.6.24 parsing and errnos); see docs/profiles.md.
+   */
+  profile?: ProfileName;
   /** Simulated CPUs and memory nodes (cpuset's root masks). Default 4 and 1. */
   cpus?: number;
   mems?: number;
@@ -40,7 +44,10 @@ export interface KernelOptions {
   maxHierarchies?: number;
   /** What a release does: emit the event only, also exec the agent, or call a function. */
   releaseAgent?: 'event' | 'exec' | ((ev: ReleaseEvent) => void);
-  /** Registered subsystems, in id order. Default: the built-ins (cpuset, cpuacct, pids, debug, ns). */
+  /**
+   * Registered subsystems, in id order. Default: the profile's built-ins ('v1': cpuset,
+   * cpuacct, pids, debug, ns; 'v11': cpuset, cpuacct, debug).
+   */
   subsystems?: Subsystem<any>[];
 }
 
@@ -70,8 +77,11 @@ export interface ForkOptions {
 export interface MountFlags {
   /** MS_REMOUNT: change the options of the hierarchy mounted at the target. */
   remount?: boolean;
-  /** Filesystem type: 'cgroup' (default) or the legacy 'cpuset'. */
-  type?: 'cgroup' | 'cpuset';
+  /**
+   * Filesystem type: the profile's ('cgroup' in 'v1', 'container' in 'v11'; the other one is
+   * ENODEV) or the legacy 'cpuset' (both profiles).
+   */
+  type?: 'cgroup' | 'container' | 'cpuset';
 }
 
 export interface ChargeOptions {
@@ -93,6 +103,9 @@ interface KernelImage {
   magic: 'cgsim-kernel';
   version: 1;
   engine: Uint8Array;
+  /** Absent in images from before profiles: 'v1'. */
+  profile?: ProfileName;
+  clockNs?: number;
   cpus: number;
   mems: number;
   subsystems: string[];
@@ -118,6 +131,7 @@ interface KernelImage {
     inode: Inode;
     owner: Credentials;
     cloneChildren: boolean;
+    releasable?: boolean;
     files: Array<[string, Inode]>;
     css: Array<[number, unknown]>;
   }>;
@@ -137,7 +151,7 @@ export class Kernel implements FsBackend {
   readonly fs: CgroupFs;
   readonly cpus: number;
   readonly mems: number;
-  readonly profile: 'v1' = 'v1';
+  readonly profile: ProfileName;
 
   readonly mounts = new Map<string, Hierarchy>();
   readonly fdTable = { files: new Map<number, unknown>(), next: 3 };
@@ -146,6 +160,12 @@ export class Kernel implements FsBackend {
     ['/proc', newInode(0o555, 0, 0)],
   ]);
 
+  /** The profile's rules (src/cgroup/profile.ts). */
+  private readonly prof: Profile;
+  /** FsBackend: the profile's path-walk and write(2) rules. */
+  readonly vfsRules: VfsRules;
+  /** The simulated clock, ns since boot (Kernel.tick). */
+  private clockNs = 0;
   private readonly subsys: Subsystem<unknown>[];
   private readonly ssNames: string[];
   private readonly dummy: DummyRoot;
@@ -164,6 +184,8 @@ export class Kernel implements FsBackend {
   /** Subsystems whose fork-time / exit-time callbacks must run now (recomputed on bind/unbind). */
   private forkSs: number[] = [];
   private exitSs: number[] = [];
+  /** Subsystems with a charge hook (accounting), run by charge()/chargeMany(). */
+  private readonly chargeSs: number[];
   private readonly baseCtx: SubsysContext;
 
   private constructor(engine: Engine, opts: KernelOptions) {
@@ -171,7 +193,11 @@ export class Kernel implements FsBackend {
     this.cpus = opts.cpus ?? 4;
     this.mems = opts.mems ?? 1;
     this.releaseMode = opts.releaseAgent ?? 'event';
-    this.subsys = (opts.subsystems ?? builtinSubsystems()) as Subsystem<unknown>[];
+    this.prof = profileByName(opts.profile);
+    this.profile = this.prof.name;
+    this.vfsRules = this.prof.vfs;
+    const given = (opts.subsystems ?? this.prof.defaultSubsystems()) as Subsystem<unknown>[];
+    this.subsys = given.map((ss) => subsystemForProfile(ss, this.prof.name));
     this.ssNames = this.subsys.map((s) => s.name);
     if (new Set(this.ssNames).size !== this.ssNames.length || this.subsys.length > 31) {
       throw sysError('EINVAL', 'create');
@@ -181,7 +207,8 @@ export class Kernel implements FsBackend {
       cpus: this.cpus,
       mems: this.mems,
       actor: INIT_PID,
-      profile: 'v1',
+      profile: this.prof.name,
+      now: () => this.clockNs,
       engine,
       cssOf: (pid, name) => this.cssOfName(pid, name),
       cgroupById: (id) => (id === 0 ? this.dummy : this.nodes.get(id)),
@@ -192,9 +219,10 @@ export class Kernel implements FsBackend {
     this.dummy = new DummyRoot(engine);
     this.ssHier = this.subsys.map(() => null);
     this.updateHooks();
+    this.chargeSs = this.ids((s) => s.charge !== undefined);
     const ctx = this.ctx(INIT_PID);
     this.dummyCss = this.subsys.map((ss) => new CssImpl(ss, this.dummy, null, ss.create?.(null, this.dummy, ctx)));
-    this.core = coreFiles({
+    this.core = this.prof.coreFiles({
       attachByWrite: (cgrp, pid, actor, tg) => this.attachByWrite(cgrp, pid, actor, tg),
       listTasks: (cgrp, procs) => this.engine.cgroupTasks(cgrp.id, procs),
       setNotify: (cgrp, on) => void this.engine.cgroupSetNotify(cgrp.id, on),
@@ -205,7 +233,7 @@ export class Kernel implements FsBackend {
 
   /** Boot a simulated kernel: pid 1 (init) exists, on the init css_set; nothing is mounted. */
   static async create(opts: KernelOptions = {}): Promise<Kernel> {
-    if (opts.profile !== undefined && opts.profile !== 'v1') throw sysError('EINVAL', 'create');
+    profileByName(opts.profile); // EINVAL for an unknown profile
     const cpus = opts.cpus ?? 4;
     const mems = opts.mems ?? 1;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > 4096 || !Number.isInteger(mems) || mems < 1 || mems > 1024) {
@@ -239,6 +267,7 @@ export class Kernel implements FsBackend {
         inode: n.inode,
         owner: n.fileOwner,
         cloneChildren: n.cloneChildren,
+        ...(n.releasable ? { releasable: true } : {}),
         files: [...n.fileInodes],
         css: [...n.cssMap]
           .filter(([, css]) => css.cgroup === n && css.parent !== null)
@@ -252,6 +281,8 @@ export class Kernel implements FsBackend {
       magic: 'cgsim-kernel',
       version: 1,
       engine: this.engine.save(),
+      profile: this.profile,
+      clockNs: this.clockNs,
       cpus: this.cpus,
       mems: this.mems,
       subsystems: [...this.ssNames],
@@ -300,6 +331,7 @@ export class Kernel implements FsBackend {
       throw sysError('EINVAL', 'restore');
     }
     const k = new Kernel(engine, {
+      profile: image.profile ?? 'v1',
       cpus: image.cpus,
       mems: image.mems,
       releaseAgent: opts.releaseAgent,
@@ -314,10 +346,21 @@ export class Kernel implements FsBackend {
       k.dummyCss[ssid]!.state = loadCss(ssid, data);
     });
     k.nextHierId = image.nextHierId;
+    k.clockNs = image.clockNs ?? 0;
     let maxIno = 0;
     const seeIno = (ino: Inode) => (maxIno = Math.max(maxIno, ino.ino));
     for (const hi of image.hierarchies) {
-      const h = new Hierarchy(hi.id, hi.slot, hi.name, hi.flags, hi.noprefix, hi.releaseAgent, k.core, hi.options);
+      const h = new Hierarchy(
+        hi.id,
+        hi.slot,
+        hi.name,
+        hi.flags,
+        hi.noprefix,
+        hi.releaseAgent,
+        k.core,
+        hi.options,
+        k.prof.fileMode,
+      );
       h.setSubsystems(hi.ssids.map((ssid) => ({ ssid, ss: k.subsys[ssid]! })));
       h.mounts.push(...hi.mounts);
       k.hierBySlot.set(h.slot, h);
@@ -328,6 +371,7 @@ export class Kernel implements FsBackend {
       const node = new CgroupNode(ni.id, ni.name, parent, h, ni.inode, engine, ni.owner);
       seeIno(ni.inode);
       node.cloneChildren = ni.cloneChildren;
+      node.releasable = ni.releasable === true;
       for (const [name, ino] of ni.files) {
         node.fileInodes.set(name, ino);
         seeIno(ino);
@@ -433,10 +477,42 @@ export class Kernel implements FsBackend {
       const ctx = this.ctx(pid);
       for (const ssid of this.exitSs) this.subsys[ssid]!.exit!(this.cssOf(pid, ssid), pid, ctx);
     }
+    const left = this.prof.releasableFlag ? this.taskCgroups([pid]) : null;
     const r = this.engine.exit(pid);
     if (r < 0) throw sysError(codeOf(r), 'exit');
+    if (left !== null) this.markEmptiedByExit(left);
     this.forgetTask(pid);
     this.drainReleases();
+  }
+
+  /** The non-root cgroups, in every live hierarchy, of the LIVE tasks among `pids`. */
+  private taskCgroups(pids: Iterable<number>): Set<CgroupNode> {
+    const out = new Set<CgroupNode>();
+    const hs = [...this.hierBySlot.values()];
+    for (const pid of pids) {
+      if (this.engine.taskState(pid) !== TASK_LIVE) continue;
+      for (const h of hs) {
+        const n = this.nodes.get(this.engine.taskCgroup(pid, h.slot));
+        if (n !== undefined && n.parent !== null) out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * RELEASABLE after exits (profile 'v11'): a cgroup whose count the exits dropped to 0 is
+   * marked when its notify_on_release is set (2.6.24's release_css_set_taskexit).
+   */
+  private markEmptiedByExit(cgroups: Set<CgroupNode>): void {
+    for (const n of cgroups) {
+      if (!n.removed && this.engine.cgroupNotify(n.id) && this.engine.cgroupTaskCount(n.id) === 0) n.releasable = true;
+    }
+  }
+
+  /** An exiting task cannot be attached in profiles that say so (2.6.24: ESRCH). */
+  private checkNotExiting(pid: number, path?: string): void {
+    const errno = this.prof.attachExitingErrno;
+    if (errno !== null && this.engine.taskState(pid) === TASK_ZOMBIE) throw sysError(errno, 'write', path);
   }
 
   private forgetTask(pid: number): void {
@@ -490,8 +566,10 @@ export class Kernel implements FsBackend {
         for (const ssid of this.exitSs) this.subsys[ssid]!.exit!(this.cssOf(pid, ssid), pid, ctx);
       }
     }
+    const left = this.prof.releasableFlag ? this.taskCgroups(arr) : null;
     const r = this.engine.exitMany(arr);
     if (r < 0) throw sysError(codeOf(r), 'exit');
+    if (left !== null) this.markEmptiedByExit(left);
     if (this.creds.size !== 0 || this.comms.size !== 0) for (const pid of arr) this.forgetTask(pid);
     this.drainReleases();
     return r;
@@ -523,6 +601,7 @@ export class Kernel implements FsBackend {
   attach(pid: number, path: string, opts?: { group?: boolean }): void {
     const cgrp = this.cgroupAt(path, 'write');
     if (this.engine.taskState(pid) === TASK_FREE) throw sysError('ESRCH', 'write', path);
+    if (!opts?.group) this.checkNotExiting(pid, path);
     this.attachTask(cgrp, opts?.group ? this.engine.taskTgid(pid) : pid, opts?.group === true, INIT_PID);
     this.drainReleases();
   }
@@ -531,6 +610,11 @@ export class Kernel implements FsBackend {
   attachMany(pids: Int32Array | readonly number[], path: string): number {
     const cgrp = this.cgroupAt(path, 'write');
     const arr = pids instanceof Int32Array ? pids : Int32Array.from(pids);
+    if (this.prof.attachExitingErrno !== null) {
+      for (const pid of arr) if (this.engine.taskState(pid) !== TASK_FREE) this.checkNotExiting(pid, path);
+    }
+    // RELEASABLE (profile 'v11') goes on the cgroups left, once every move has succeeded.
+    const marks: CgroupNode[] | undefined = this.prof.releasableFlag ? [] : undefined;
     if (cgrp.hier.subsys.some(({ ss }) => ss.canAttach || ss.attach)) {
       for (const pid of arr) if (this.engine.taskState(pid) === TASK_FREE) throw sysError('ESRCH', 'write', path);
       // With callbacks, each move is vetted individually; undo on a veto.
@@ -540,19 +624,25 @@ export class Kernel implements FsBackend {
         for (const pid of arr) {
           const from = this.engine.taskCgroup(pid, slot);
           if (from < 0 || from === cgrp.id) continue;
-          this.attachTask(cgrp, pid, false, INIT_PID);
+          this.attachTask(cgrp, pid, false, INIT_PID, marks);
           undo.push([pid, from]);
         }
       } catch (e) {
         for (let i = undo.length - 1; i >= 0; i--)
-          this.attachTask(this.nodes.get(undo[i]![1])!, undo[i]![0], false, INIT_PID);
+          this.attachTask(this.nodes.get(undo[i]![1])!, undo[i]![0], false, INIT_PID, []);
         throw e;
       }
+      if (marks !== undefined) for (const n of marks) n.releasable = true;
       this.drainReleases();
       return arr.length;
     }
+    if (marks !== undefined) {
+      for (const pid of arr)
+        if (this.engine.taskState(pid) !== TASK_FREE) marks.push(...this.leavingCgroups(cgrp, pid, false));
+    }
     const r = this.engine.attachMany(arr, cgrp.id);
     if (r < 0) throw sysError(codeOf(r), 'write', path);
+    if (marks !== undefined) for (const n of marks) n.releasable = true;
     this.drainReleases();
     return r;
   }
@@ -584,6 +674,7 @@ export class Kernel implements FsBackend {
     if (cgrp.removed) throw sysError('ENODEV', 'write');
     let target = pid === 0 ? actor : pid;
     if (this.engine.taskState(target) === TASK_FREE) throw sysError('ESRCH', 'write');
+    if (!threadgroup) this.checkNotExiting(target);
     if (threadgroup) target = this.engine.taskTgid(target);
     const me = this.credentials(actor);
     if (me.uid !== 0 && me.uid !== this.credentials(target).uid) throw sysError('EACCES', 'write');
@@ -591,10 +682,46 @@ export class Kernel implements FsBackend {
   }
 
   /**
-   * Attach one task or a thread group to `cgrp`: subsystems' canAttach in id order (a veto
+   * Attach one task or a thread group to `cgrp` (moveTask). In profile 'v11' each cgroup a
+   * task actually leaves is marked RELEASABLE (2.6.24's attach_task), or, given `marks`,
+   * collected there for the caller to mark.
+   */
+  private attachTask(cgrp: CgroupNode, pid: number, group: boolean, actor: number, marks?: CgroupNode[]): void {
+    if (!this.prof.releasableFlag) {
+      this.moveTask(cgrp, pid, group, actor);
+      return;
+    }
+    const left = this.leavingCgroups(cgrp, pid, group);
+    this.moveTask(cgrp, pid, group, actor);
+    for (const n of left) {
+      if (marks !== undefined) marks.push(n);
+      else n.releasable = true;
+    }
+  }
+
+  /** The cgroups of `cgrp`'s hierarchy that the LIVE task `pid` (or its thread group) would leave. */
+  private leavingCgroups(cgrp: CgroupNode, pid: number, group: boolean): CgroupNode[] {
+    let tasks: Iterable<number>;
+    if (group) {
+      const g = this.engine.threadGroup(pid);
+      tasks = typeof g === 'number' ? [] : g;
+    } else {
+      tasks = this.engine.taskState(pid) === TASK_LIVE ? [pid] : [];
+    }
+    const out: CgroupNode[] = [];
+    for (const t of tasks) {
+      const from = this.engine.taskCgroup(t, cgrp.hier.slot);
+      const n = from === cgrp.id ? undefined : this.nodes.get(from);
+      if (n !== undefined) out.push(n);
+    }
+    return out;
+  }
+
+  /**
+   * Move one task or a thread group to `cgrp`: subsystems' canAttach in id order (a veto
    * cancels those asked, in reverse), the engine move, then attach callbacks.
    */
-  private attachTask(cgrp: CgroupNode, pid: number, group: boolean, actor: number): void {
+  private moveTask(cgrp: CgroupNode, pid: number, group: boolean, actor: number): void {
     const h = cgrp.hier;
     const withCb = h.subsys.some(({ ss }) => ss.canAttach || ss.attach || ss.cancelAttach);
     if (!withCb) {
@@ -639,29 +766,34 @@ export class Kernel implements FsBackend {
   // ================================================================ mount
 
   /**
-   * Mount a cgroup hierarchy at `target`, like `mount -t cgroup -o OPTIONS cgroup TARGET`.
-   * An existing hierarchy with the same name= or the same subsystems is reused; the target
-   * directory is created if missing. EINVAL for bad options, EBUSY for a subsystem bound
-   * elsewhere or a name with other subsystems.
+   * Mount a cgroup hierarchy at `target`, like `mount -t cgroup -o OPTIONS cgroup TARGET`
+   * (`-t container` in profile 'v11'). Which existing hierarchy is reused, and the errnos,
+   * follow the profile: 'v1' reuses by name= or the same subsystems (EINVAL for bad options);
+   * 'v11' reuses only the same subsystems and flags (ENOENT for an unknown subsystem, EINVAL
+   * for an empty token; `options` undefined means no data at all, i.e. all). EBUSY for a
+   * subsystem bound elsewhere. The target directory is created if missing.
    */
-  mount(target: string, options = '', flagsOrType: MountFlags | MountFlags['type'] = {}): void {
+  mount(target: string, options?: string, flagsOrType: MountFlags | MountFlags['type'] = {}): void {
     const flags: MountFlags = typeof flagsOrType === 'string' ? { type: flagsOrType } : flagsOrType;
     const mp = this.mountpoint(target);
     // mount(8) turns "remount" in -o into MS_REMOUNT; accept it the same way.
-    const tokens = String(options).split(',');
+    const tokens = options === undefined ? [] : String(options).split(',');
     const remount = flags.remount === true || tokens.includes('remount');
-    let data = tokens.filter((t) => t !== 'remount').join(',');
+    const rest = tokens.filter((t) => t !== 'remount');
+    let data: string | null =
+      options === undefined || (rest.length < tokens.length && rest.length === 0) ? null : rest.join(',');
     if (flags.type === 'cpuset') data = 'cpuset,noprefix,release_agent=/sbin/cpuset_release_agent';
-    else if (flags.type !== undefined && flags.type !== 'cgroup') throw sysError('ENODEV', 'mount', target);
-    const o = parseMountOptions(data, this.ssNames);
-    validateMountOptions(o, this.subsys.length, this.ssNames.indexOf('cpuset'));
+    else if (flags.type !== undefined && !this.prof.fstypes.includes(flags.type)) {
+      throw sysError('ENODEV', 'mount', target);
+    }
+    const o = this.prof.parseMount(data, this.ssNames);
     if (remount) {
       this.remount(mp, target, o);
       return;
     }
     if (this.mounts.has(mp)) throw sysError('EBUSY', 'mount', target);
     this.checkMountTarget(mp, target);
-    const h = this.findHierarchy(o) ?? this.createHierarchy(o);
+    const h = this.prof.findHierarchy(o, [...this.hierBySlot.values()]) ?? this.createHierarchy(o);
     h.mounts.push(mp);
     this.mounts.set(mp, h);
     for (let d = mp; !this.hostDirs.has(d); d = posix.dirname(d)) this.hostDirs.set(d, newInode(0o755, 0, 0));
@@ -679,25 +811,6 @@ export class Kernel implements FsBackend {
     for (const m of this.mounts.keys()) {
       if (mp.startsWith(m === '/' ? '/' : m + '/')) throw sysError('EBUSY', 'mount', target);
     }
-  }
-
-  /** cgroup1_root_to_use: reuse by name=, or by an identical subsystem set. */
-  private findHierarchy(o: MountOptions): Hierarchy | null {
-    const hs = [...this.hierBySlot.values()].sort((a, b) => b.id - a.id);
-    for (const h of hs) {
-      let nameMatch = false;
-      if (o.name !== null) {
-        if (o.name !== h.name) continue;
-        nameMatch = true;
-      }
-      if ((o.subsysMask || o.none) && o.subsysMask !== h.subsysMask) {
-        if (!nameMatch) continue;
-        throw sysError('EBUSY', 'mount');
-      }
-      return h;
-    }
-    if (!o.subsysMask && !o.none) throw sysError('EINVAL', 'mount'); // "No subsys list or none specified"
-    return null;
   }
 
   private createHierarchy(o: MountOptions): Hierarchy {
@@ -718,9 +831,11 @@ export class Kernel implements FsBackend {
       o.releaseAgent ?? '',
       this.core,
       { xattr: o.xattr, cpusetV2: o.cpusetV2, favorDynmods: o.favorDynmods },
+      this.prof.fileMode,
     );
     h.setSubsystems(subsys);
-    const root = new CgroupNode(this.engine.hierRoot(slot), '', null, h, newInode(0o555, 0, 0), this.engine, ROOT_CRED);
+    const rootInode = newInode(this.prof.rootDirMode, 0, 0);
+    const root = new CgroupNode(this.engine.hierRoot(slot), '', null, h, rootInode, this.engine, ROOT_CRED);
     root.cloneChildren = o.cloneChildren;
     h.root = root;
     this.nodes.set(root.id, root);
@@ -730,16 +845,23 @@ export class Kernel implements FsBackend {
     return h;
   }
 
-  /** cgroup1_reconfigure: no flag or name change (EINVAL), no children (EBUSY). */
+  /**
+   * cgroup1_reconfigure: no flag or name change (EINVAL), no children and no busy added
+   * subsystem (EBUSY; 2.6.24 still copies release_agent= then, a profile rule).
+   */
   private remount(mp: string, target: string, o: MountOptions): void {
     const h = this.mounts.get(mp);
     if (h === undefined) throw sysError('EINVAL', 'mount', target);
     if (rootFlags(o) !== h.flags || (o.name !== null && o.name !== h.name)) throw sysError('EINVAL', 'mount', target);
-    if (h.root.childMap.size !== 0) throw sysError('EBUSY', 'mount', target);
     const added = o.subsysMask & ~h.subsysMask;
     const removed = h.subsysMask & ~o.subsysMask;
+    let busy = h.root.childMap.size !== 0;
     for (let ssid = 0; ssid < this.subsys.length; ssid++) {
-      if (added & (1 << ssid) && this.ssHier[ssid] !== null) throw sysError('EBUSY', 'mount', target);
+      if (added & (1 << ssid) && this.ssHier[ssid] !== null) busy = true;
+    }
+    if (busy) {
+      if (this.prof.remountSetsAgentWhenBusy && o.releaseAgent !== null) h.releaseAgent = o.releaseAgent;
+      throw sysError('EBUSY', 'mount', target);
     }
     const ctx = this.ctx(INIT_PID);
     for (let ssid = 0; ssid < this.subsys.length; ssid++) {
@@ -799,14 +921,14 @@ export class Kernel implements FsBackend {
 
   mkdirCgroup(parent: CgroupNode, name: string, mode: number, actor: number): CgroupNode {
     if (parent.removed) throw sysError('ENOENT', 'mkdir');
-    if (name.includes('\n')) throw sysError('EINVAL', 'mkdir');
+    if (this.prof.vfs.rejectNewlineInNames && name.includes('\n')) throw sysError('EINVAL', 'mkdir');
     const h = parent.hier;
     const ctx = this.ctx(actor);
     for (const { ssid, ss } of h.subsys) ss.canCreate?.(parent.cssMap.get(ssid)!, ctx);
     const id = check(this.engine.cgroupCreate(parent.id), 'mkdir');
     const cred = this.credentials(actor);
     const node = new CgroupNode(id, name, parent, h, newInode(mode, cred.uid, cred.gid), this.engine, cred);
-    this.engine.cgroupSetNotify(id, this.engine.cgroupNotify(parent.id));
+    if (this.prof.inheritNotify) this.engine.cgroupSetNotify(id, this.engine.cgroupNotify(parent.id));
     node.cloneChildren = parent.cloneChildren;
     const made: number[] = [];
     try {
@@ -843,6 +965,7 @@ export class Kernel implements FsBackend {
     cgrp.parent.childMap.delete(cgrp.name);
     this.nodes.delete(cgrp.id);
     cgrp.removed = true;
+    if (this.prof.releasableFlag) cgrp.parent.releasable = true; // 2.6.24 cgroup_rmdir
     this.drainReleases();
   }
 
@@ -873,13 +996,13 @@ export class Kernel implements FsBackend {
     const view = this.procView();
     const dirInode = newInode(0o555, 0, 0);
     const file = (render: () => string): ProcNode => ({ kind: 'file', render, inode: newInode(0o444, 0, 0) });
-    if (rel.length === 0)
-      return { kind: 'dir', list: () => ['cgroups', 'mounts', 'self', 'thread-self'], inode: dirInode };
+    const pr = this.prof.proc;
+    if (rel.length === 0) return { kind: 'dir', list: () => [...pr.rootEntries], inode: dirInode };
     const [head, ...rest] = rel;
-    if (rest.length === 0 && head === 'cgroups') return file(() => procCgroups(view));
-    if (rest.length === 0 && head === 'mounts') return file(() => procMounts(view));
+    if (rest.length === 0 && head === pr.global) return file(() => pr.renderGlobal(view));
+    if (rest.length === 0 && head === 'mounts') return file(() => procMounts(view, pr.mountLine));
     // /proc/self is the acting task's process (its thread-group leader); thread-self is the thread.
-    if (head === 'thread-self') {
+    if (head === 'thread-self' && pr.rootEntries.includes('thread-self')) {
       if (this.engine.taskState(actor) === TASK_FREE) return undefined;
       return this.procPid(view, actor, rest, true);
     }
@@ -890,8 +1013,9 @@ export class Kernel implements FsBackend {
 
   private procPid(view: ProcView, pid: number, rest: string[], inTask: boolean): ProcNode | undefined {
     const owner = this.credentials(pid);
+    const pr = this.prof.proc;
     const entries = [
-      'cgroup',
+      pr.perTask,
       'mounts',
       'status',
       ...(inTask ? [] : ['task']),
@@ -905,13 +1029,12 @@ export class Kernel implements FsBackend {
     });
     const [name, ...more] = rest;
     if (more.length === 0) {
+      if (name === pr.perTask) return file(() => pr.renderPerTask(view, pid));
       switch (name) {
-        case 'cgroup':
-          return file(() => procPidCgroup(view, pid));
         case 'status':
           return file(() => procPidStatus(view, pid));
         case 'mounts':
-          return file(() => procMounts(view));
+          return file(() => procMounts(view, pr.mountLine));
         case 'cpuset':
           if (!this.ssNames.includes('cpuset')) return undefined;
           return file(() => this.cssOfName(pid, 'cpuset').cgroup.path + '\n');
@@ -980,6 +1103,8 @@ export class Kernel implements FsBackend {
         const e = this.engine;
         if (!e.cgroupNotify(id) || e.cgroupPopulated(id) || node.childMap.size !== 0 || e.cgroupCssRefs(id) !== 0)
           continue;
+        // 2.6.24's check_for_release also requires RELEASABLE (profile 'v11').
+        if (this.prof.releasableFlag && !node.releasable) continue;
         const agent = node.hier.releaseAgent;
         if (agent === '') continue;
         this.deliver({
@@ -1032,7 +1157,7 @@ export class Kernel implements FsBackend {
     const h = this.ssHier[ssid];
     if (h === null || h === undefined) return null;
     const parent = this.nodes.get(this.engine.taskCgroup(pid, h.slot))!;
-    const name = `node_${pid}`.slice(0, 31);
+    const name = this.prof.cloneName(pid);
     if (parent.childMap.has(name) || h.fileOf(parent, name)) throw sysError('EEXIST', 'clone');
     const child = this.mkdirCgroup(parent, name, 0o755, actor);
     const ctx = this.ctx(actor);
@@ -1042,7 +1167,10 @@ export class Kernel implements FsBackend {
     return child.path;
   }
 
-  /** cpuacct: charge `ns` nanoseconds of CPU time to `pid` (hierarchically). */
+  /**
+   * cpuacct: charge `ns` nanoseconds of CPU time to `pid` (hierarchically in 'v1'; in 'v11'
+   * the V11 cpuacct counts it in the task's own cgroup, at the simulated clock's time).
+   */
   charge(pid: number, ns: number, opts?: ChargeOptions): void {
     const r = this.engine.charge(
       pid,
@@ -1052,6 +1180,29 @@ export class Kernel implements FsBackend {
       this.slotOf('cpuacct'),
     );
     if (r < 0) throw sysError(codeOf(r), 'charge');
+    if (this.chargeSs.length !== 0) this.runChargeHooks(pid, ns);
+  }
+
+  /** Subsystems' charge hooks, with the task's css of each (the engine has validated pid and ns). */
+  private runChargeHooks(pid: number, ns: number): void {
+    const ctx = this.ctx(pid);
+    for (const ssid of this.chargeSs) this.subsys[ssid]!.charge!(this.cssOf(pid, ssid), pid, ns, ctx);
+  }
+
+  /**
+   * Advance the simulated clock by `ns` nanoseconds (an integer >= 0). Nothing else moves
+   * time: it is what the V11 cpuacct's 10-second `load` intervals are measured against.
+   */
+  tick(ns: number): void {
+    if (!Number.isSafeInteger(ns) || ns < 0 || !Number.isSafeInteger(this.clockNs + ns)) {
+      throw sysError('EINVAL', 'tick');
+    }
+    this.clockNs += ns;
+  }
+
+  /** The simulated clock: nanoseconds since boot. */
+  now(): number {
+    return this.clockNs;
   }
 
   /** cpuacct batch: ns[i] (or one value for all) to pids[i], all validated first. */
@@ -1076,6 +1227,7 @@ export class Kernel implements FsBackend {
       this.slotOf('cpuacct'),
     );
     if (r < 0) throw sysError(codeOf(r), 'charge');
+    if (this.chargeSs.length !== 0) for (let i = 0; i < arr.length; i++) this.runChargeHooks(arr[i]!, amounts[i]!);
     return r;
   }
 

@@ -1,5 +1,7 @@
 /**
- * The core control files of every cgroup (modern cgroup v1's cgroup1_base_files):
+ * The core control files of every cgroup, one builder per profile.
+ *
+ * Modern cgroup v1 (profile 'v1', the kernel's cgroup1_base_files):
  *
  *   cgroup.procs           read: sorted unique tgids; write: move a whole thread group
  *   cgroup.clone_children  u64 flag (non-zero → 1)
@@ -8,13 +10,21 @@
  *   release_agent          root only; up to PATH_MAX-1 bytes, whitespace-stripped
  *   tasks                  read: sorted pids; write: move one task
  *
+ * Task Containers V11 / Linux 2.6.24 (profile 'v11', the kernel's `files[]` plus
+ * cft_release_agent), all through one write path that refuses 4096 bytes or more (E2BIG):
+ *
+ *   tasks                  read: sorted pids; write: sscanf("%d"), nothing parsed -> EIO
+ *   notify_on_release      every write clears RELEASABLE; then lax base-10, non-zero sets
+ *   releasable             read-only: the RELEASABLE flag
+ *   release_agent          root only; one trailing newline stripped, the rest verbatim
+ *
  * Handlers get the cgroup through `css.cgroup` (the cgroup's own "self" css, as in Linux).
  */
 
 import { sysError } from '../errors.ts';
 import type { Cftype, Css } from './defs.ts';
 import { CFTYPE_ONLY_ON_ROOT } from './defs.ts';
-import { kstrtoint, kstrtoull, strstrip } from './parse.ts';
+import { kstrtoint, kstrtoull, simpleStrtoul10, sscanfInt, strstrip } from './parse.ts';
 import type { CgroupNode } from './tree.ts';
 
 /** What the core files need from the kernel. */
@@ -90,5 +100,70 @@ export function coreFiles(ops: CoreOps): Cftype<unknown>[] {
       },
     },
     procsFile('tasks', false),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// Profile 'v11': the 2.6.24 write paths (cgroup_common_file_write)
+
+/** tasks (2.6.24): sscanf("%d") must convert a number, else EIO; "0x10" is 0, the writer. */
+export function parseTasksWriteV11(data: string): number {
+  const pid = sscanfInt(data);
+  if (pid === null) throw sysError('EIO', 'write');
+  return pid; // negative pids are simply not found later (ESRCH)
+}
+
+/** notify_on_release (2.6.24): simple_strtoul(buf, NULL, 10) != 0; never an error. */
+export function parseNotifyWriteV11(data: string): boolean {
+  return simpleStrtoul10(data).value !== 0n;
+}
+
+/** release_agent (2.6.24): one trailing newline stripped, the rest kept up to the first NUL. */
+export function normalizeReleaseAgentV11(data: string): string {
+  const s = data.endsWith('\n') ? data.slice(0, -1) : data;
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
+/** The parsers a 2.6.24-style core file table uses (see profile.ts). */
+export interface CoreWriteRules {
+  parseTasksWrite(data: string): number;
+  parseNotifyWrite(data: string): boolean;
+  normalizeReleaseAgent(data: string): string;
+}
+
+/**
+ * The V11 core files. Zero-length writes reach these handlers (the VFS rules of the profile):
+ * tasks then fails with EIO, notify_on_release clears both flags, release_agent clears it.
+ */
+export function coreFilesV11(ops: CoreOps, rules: CoreWriteRules): Cftype<unknown>[] {
+  const common = PATH_MAX - 1; // cgroup_common_file_write: nbytes >= PATH_MAX -> E2BIG
+  return [
+    {
+      name: 'tasks',
+      maxWriteLen: common,
+      read: (css) => formatIds(ops.listTasks(node(css), false)),
+      write: (css, data, ctx) => ops.attachByWrite(node(css), rules.parseTasksWrite(data), ctx.actor, false),
+    },
+    {
+      name: 'notify_on_release',
+      maxWriteLen: common,
+      read: (css) => (ops.notify(node(css)) ? '1\n' : '0\n'),
+      write: (css, data) => {
+        const cgrp = node(css);
+        cgrp.releasable = false; // every write clears RELEASABLE, whatever it says
+        ops.setNotify(cgrp, rules.parseNotifyWrite(data));
+      },
+    },
+    { name: 'releasable', read: (css) => (node(css).releasable ? '1\n' : '0\n') },
+    {
+      name: 'release_agent',
+      flags: CFTYPE_ONLY_ON_ROOT,
+      maxWriteLen: common,
+      read: (css) => node(css).hier.releaseAgent + '\n',
+      write: (css, data) => {
+        node(css).hier.releaseAgent = rules.normalizeReleaseAgent(data);
+      },
+    },
   ];
 }

@@ -59,6 +59,8 @@ export interface SubsysContext {
   cssOf<S = unknown>(pid: number, name: string): Css<S>;
   /** The profile of the kernel: 'v1' or 'v11'. */
   readonly profile: string;
+  /** The simulated clock, in nanoseconds since boot (advanced by Kernel.tick). */
+  now?(): number;
   /** The cgroup with engine id `id`, if it lives. */
   cgroupById(id: number): Cgroup | undefined;
   /** The numeric engine (built-in subsystems read counters from it). */
@@ -81,7 +83,10 @@ export interface Cftype<S = unknown> {
   maxWriteLen?: number;
   /** Full file content, e.g. '0-3\n'. */
   read?(css: Css<S>, ctx: SubsysContext): string;
-  /** One write(2) of `data` (never empty: zero-length writes are no-ops). Throw to fail. */
+  /**
+   * One write(2) of `data`. Throw to fail. Never empty in profile 'v1' (zero-length writes
+   * are no-ops there); in profile 'v11' they reach the handler, as in 2.6.24.
+   */
   write?(css: Css<S>, data: string, ctx: SubsysContext): void;
 }
 
@@ -131,8 +136,18 @@ export interface Subsystem<S = unknown> {
    */
   saveState?(state: S): unknown;
   loadState?(data: unknown): S;
+  /**
+   * CPU time charged to task `pid` (Kernel.charge/chargeMany), with the task's css: the
+   * dummy root's while the subsystem is not mounted. For accounting subsystems.
+   */
+  charge?(css: Css<S>, pid: number, ns: number, ctx: SubsysContext): void;
   /** Control files. */
   files?: Cftype<S>[];
+  /**
+   * Per-profile overrides: under a kernel of profile `p`, the members of `profiles[p]`
+   * replace the descriptor's own (e.g. the V11 file table), as data rather than branches.
+   */
+  readonly profiles?: { readonly [profile: string]: Partial<Omit<Subsystem<S>, 'name' | 'profiles'>> };
 }
 
 export type { SystemError };

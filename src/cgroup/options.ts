@@ -29,7 +29,8 @@ export function rootFlags(o: MountOptions): number {
   return (o.noprefix ? 1 : 0) | (o.xattr ? 2 : 0) | (o.cpusetV2 ? 4 : 0) | (o.favorDynmods ? 8 : 0);
 }
 
-const IGNORED = new Set([
+/** Generic mount(8) flags that may appear in -o; they never reach cgroupfs as options. */
+export const MOUNT8_FLAGS: ReadonlySet<string> = new Set([
   'rw',
   'ro',
   'defaults',
@@ -137,7 +138,7 @@ export function parseMountOptions(data: string, subsystems: readonly string[]): 
         continue;
       }
     }
-    if (IGNORED.has(token)) continue;
+    if (MOUNT8_FLAGS.has(token)) continue;
     const ssid = value === null ? subsystems.indexOf(key) : -1;
     if (ssid < 0) throw fail(); // "Unknown subsys name"
     o.subsysMask |= 1 << ssid;
@@ -160,4 +161,56 @@ export function validateMountOptions(o: MountOptions, nSubsys: number, cpusetId:
   const others = cpusetId >= 0 ? enabled & ~(1 << cpusetId) : enabled;
   if (o.noprefix && o.subsysMask & others) throw sysError('EINVAL', 'mount');
   if (o.subsysMask && o.none) throw sysError('EINVAL', 'mount'); // "none used incorrectly"
+}
+
+/**
+ * The 2.6.24 option parser (parse_cgroupfs_options), the V11 / profile 'v11' rules. `data`
+ * is null when the mount passes no data at all, which means `all`. Tokens, split on ',' and
+ * checked in order:
+ *
+ *   ''                   EINVAL (`a,,b`, a trailing comma, a present but empty string)
+ *   all                  every registered subsystem
+ *   noprefix             the NOPREFIX flag (allowed with any subsystem set)
+ *   release_agent=PATH   kept verbatim (may be empty); a second one is EINVAL
+ *   <subsystem name>     that subsystem; any other token (none, name=..., xattr) is ENOENT
+ *
+ * then an empty subsystem set is EINVAL. Generic mount(8) flags (rw, relatime, ...) are taken
+ * out first, as mount(8) does before calling mount(2); if nothing else is left, there is no
+ * data (all). Errors come in token order, as the kernel returns at the first bad token.
+ */
+export function parseMountOptionsV11(data: string | null, subsystems: readonly string[]): MountOptions {
+  const o: MountOptions = {
+    subsysMask: 0,
+    none: false,
+    all: false,
+    name: null,
+    releaseAgent: null,
+    noprefix: false,
+    xattr: false,
+    cpusetV2: false,
+    favorDynmods: false,
+    cloneChildren: false,
+  };
+  const given = data === null ? [] : data.split(',').filter((t) => !MOUNT8_FLAGS.has(t));
+  // No data, or nothing but generic flags (mount(8) then passes none): "all".
+  const tokens = given.length === 0 ? ['all'] : given;
+  const enabled = subsystems.length >= 31 ? 0x7fffffff : (1 << subsystems.length) - 1;
+  for (const token of tokens) {
+    if (token === '') throw sysError('EINVAL', 'mount');
+    if (token === 'all') {
+      o.all = true;
+      o.subsysMask = enabled;
+    } else if (token === 'noprefix') {
+      o.noprefix = true;
+    } else if (token.startsWith('release_agent=')) {
+      if (o.releaseAgent !== null) throw sysError('EINVAL', 'mount');
+      o.releaseAgent = token.slice('release_agent='.length, 'release_agent='.length + 4095);
+    } else {
+      const ssid = subsystems.indexOf(token);
+      if (ssid < 0) throw sysError('ENOENT', 'mount');
+      o.subsysMask |= 1 << ssid;
+    }
+  }
+  if (o.subsysMask === 0) throw sysError('EINVAL', 'mount'); // no empty hierarchies in 2.6.24
+  return o;
 }

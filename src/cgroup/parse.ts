@@ -85,3 +85,38 @@ function digit(c: string): number {
   if (x >= 65 && x <= 70) return x - 55;
   return -1;
 }
+
+// ---------------------------------------------------------------------------------------
+// The 2.6.24 parsers (profile 'v11'): lax C library style, no error paths of their own.
+
+const ULONG_WRAP = 1n << 64n;
+
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/**
+ * simple_strtoul(s, &end, 10) of a 64-bit 2.6.24 kernel: decimal digits from the very start
+ * (no whitespace, no sign), stopping at the first non-digit, wrapping modulo 2^64 as an
+ * unsigned long does. No digits gives 0. Returns the value and where parsing stopped.
+ */
+export function simpleStrtoul10(s: string, from = 0): { value: bigint; end: number } {
+  let v = 0n;
+  let i = from;
+  for (; isDigit(s[i]); i++) v = (v * 10n + BigInt(s.charCodeAt(i) - 48)) % ULONG_WRAP;
+  return { value: v, end: i };
+}
+
+/**
+ * sscanf(s, "%d") as 2.6.24's vsscanf does it: skip leading whitespace, then an optional '-'
+ * (a '+' is not accepted), then decimal digits up to the first non-digit; trailing text is
+ * ignored. The value is simple_strtol's, cast to a 32-bit int (modulo 2^32). Returns null
+ * when nothing converts (no digit where the number should start).
+ */
+export function sscanfInt(s: string): number | null {
+  let i = 0;
+  while (i < s.length && isSpace(s[i]!)) i++;
+  const neg = s[i] === '-';
+  if (neg) i++;
+  if (!isDigit(s[i])) return null;
+  const { value } = simpleStrtoul10(s, i);
+  return Number(BigInt.asIntN(32, neg ? -value : value));
+}

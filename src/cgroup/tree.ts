@@ -40,7 +40,7 @@ export interface FileEntry {
   name: string;
   cft: Cftype<unknown>;
   ssid: number; // -1 for core files
-  mode: number; // 0644, 0444 or 0200, derived from the handlers
+  mode: number; // 0644, 0444 or 0200, derived from the handlers (profile 'v11': always 0644)
 }
 
 /** The kernel's cgroup_file_mode(): readable if it has a read handler, writable by owner if a write handler. */
@@ -72,18 +72,25 @@ export class Hierarchy {
     public releaseAgent: string,
     private readonly coreFiles: ReadonlyArray<Cftype<unknown>>,
     readonly options: { xattr: boolean; cpusetV2: boolean; favorDynmods: boolean },
+    /** The mode a control file is created with (the profile's rule). */
+    private readonly fileMode: (cft: Cftype<unknown>) => number = cftMode,
   ) {}
 
   /** Bind a new set of subsystems (mount, remount): recomputes the control-file table. */
   setSubsystems(subsys: ReadonlyArray<{ ssid: number; ss: Subsystem<unknown> }>): void {
     this.subsys = subsys;
     this.subsysMask = subsys.reduce((m, { ssid }) => m | (1 << ssid), 0);
-    const files: FileEntry[] = this.coreFiles.map((cft) => ({ name: cft.name, cft, ssid: -1, mode: cftMode(cft) }));
+    const files: FileEntry[] = this.coreFiles.map((cft) => ({
+      name: cft.name,
+      cft,
+      ssid: -1,
+      mode: this.fileMode(cft),
+    }));
     for (const { ssid, ss } of subsys) {
       for (const cft of ss.files ?? []) {
         const prefixed = !this.noprefix && !((cft.flags ?? 0) & CFTYPE_NO_PREFIX);
         const name = prefixed ? `${ss.name}.${cft.name}` : cft.name;
-        files.push({ name, cft: cft as Cftype<unknown>, ssid, mode: cftMode(cft as Cftype<unknown>) });
+        files.push({ name, cft: cft as Cftype<unknown>, ssid, mode: this.fileMode(cft as Cftype<unknown>) });
       }
     }
     this.files = files;
@@ -122,6 +129,12 @@ export class CgroupNode implements Cgroup {
   readonly fileInodes = new Map<string, Inode>();
   cloneChildren = false;
   removed = false;
+  /**
+   * The 2.6.24 RELEASABLE flag (profile 'v11' only): set when a task leaves, when an exit
+   * empties the cgroup while notify_on_release is set, and on the parent at rmdir; cleared
+   * only by a write to notify_on_release.
+   */
+  releasable = false;
 
   constructor(
     readonly id: number,

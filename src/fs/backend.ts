@@ -3,6 +3,7 @@
  * src/index.ts). The fs resolves paths and checks VFS permissions; the backend performs the
  * cgroup operations and knows the mounts, /proc and the tasks' credentials.
  */
+import type { VfsRules } from '../cgroup/profile.ts';
 import type { CgroupNode, FileEntry, Hierarchy, Inode } from '../cgroup/tree.ts';
 
 export interface Credentials {
@@ -28,6 +29,8 @@ export interface FsBackend {
   readonly mounts: ReadonlyMap<string, Hierarchy>;
   /** Plain directories outside cgroupfs (mountpoints' ancestors and user-made ones). */
   readonly hostDirs: Map<string, Inode>;
+  /** The profile's path-walk and write(2) rules. */
+  readonly vfsRules: VfsRules;
   credentials(pid: number): Credentials;
   /** Resolve a path below /proc ('' for /proc itself), acting as `actor`; undefined → ENOENT. */
   procLookup(rel: string[], actor: number): ProcNode | undefined;
@@ -35,7 +38,7 @@ export interface FsBackend {
   mkdirCgroup(parent: CgroupNode, name: string, mode: number, actor: number): CgroupNode;
   rmdirCgroup(cgrp: CgroupNode, actor: number): void;
   renameCgroup(cgrp: CgroupNode, newName: string): void;
-  /** One write(2) of `data` to a control file (len > 0, size already checked). */
+  /** One write(2) of `data` to a control file (size already checked; empty only if the rules say so). */
   writeControl(cgrp: CgroupNode, file: FileEntry, data: string, actor: number): void;
   readControl(cgrp: CgroupNode, file: FileEntry, actor: number): string;
 }

@@ -253,9 +253,15 @@ export class CgroupFs {
         if (i !== rest.length - 1) throw sysError('ENOTDIR', syscall, raw);
         return { kind: 'cgfile', path: abs, cgrp, file, hier, mount };
       }
-      throw sysError('ENOENT', syscall, raw);
+      throw sysError(this.nameTooLong(name) ? 'ENAMETOOLONG' : 'ENOENT', syscall, raw);
     }
     return { kind: 'cgdir', path: abs, cgrp, hier, mount };
+  }
+
+  /** A cgroupfs name longer than the profile allows (2.6.24: NAME_MAX; modern: no limit of its own). */
+  private nameTooLong(name: string): boolean {
+    const max = this.be.vfsRules.cgroupNameMax;
+    return name.length > max / 4 && Buffer.byteLength(name) > max;
   }
 
   /** Resolve the parent directory of `abs` and return it with the last component. */
@@ -324,6 +330,7 @@ export class CgroupFs {
     if (name === '' || this.existsResolved(abs)) throw sysError('EEXIST', 'mkdir', shown);
     switch (parent.kind) {
       case 'cgdir':
+        if (this.nameTooLong(name)) throw sysError('ENAMETOOLONG', 'mkdir', shown);
         this.mayAccess(parent.cgrp.inode, MAY_WRITE | MAY_EXEC, 'mkdir', shown);
         withPath('mkdir', shown, () => this.be.mkdirCgroup(parent.cgrp, name, mode, this.actor));
         return;
@@ -454,7 +461,8 @@ export class CgroupFs {
     if (target !== undefined && src.kind === 'cgfile' && 'childMap' in target) throw err('EISDIR');
     if (src.kind === 'cgfile') throw err('ENOTDIR'); // cgroupfs renames only directories
     if (src.cgrp.parent !== parent.cgrp) throw err('EIO');
-    if (dst.name.includes('\n')) throw err('EINVAL');
+    if (this.nameTooLong(dst.name)) throw err('ENAMETOOLONG');
+    if (this.be.vfsRules.rejectNewlineInNames && dst.name.includes('\n')) throw err('EINVAL');
     if (target !== undefined) throw err('EEXIST');
     this.be.renameCgroup(src.cgrp, dst.name);
   }
@@ -686,7 +694,9 @@ export class CgroupFs {
     const r = f.res;
     if (r.kind !== 'cgfile') throw sysError('EINVAL', 'write');
     if (r.cgrp.removed) throw sysError('ENODEV', 'write');
-    if (buf.length === 0) return 0;
+    const rules = this.be.vfsRules;
+    if (rules.writeHandlerCheckedFirst && !r.file.cft.write) throw sysError('EINVAL', 'write');
+    if (buf.length === 0 && !rules.emptyWriteReachesHandler) return 0;
     if (buf.length > (r.file.cft.maxWriteLen ?? DEFAULT_MAX_WRITE)) throw sysError('E2BIG', 'write');
     if (!r.file.cft.write) throw sysError('EINVAL', 'write');
     withPath('write', f.path, () => this.be.writeControl(r.cgrp, r.file, buf.toString('utf8'), this.actor));

@@ -1,6 +1,8 @@
 /**
  * /proc renderers: /proc/<pid>/cgroup, /proc/<pid>/status, /proc/cgroups, /proc/mounts, in
- * modern Linux's formats. Pure functions over a read-only view of the kernel.
+ * modern Linux's formats, and the Task Containers V11 / 2.6.24 forms of the profile 'v11'
+ * (/proc/<pid>/container, /proc/containers, show_options). Pure functions over a read-only
+ * view of the kernel.
  */
 
 import type { Subsystem } from '../cgroup/defs.ts';
@@ -75,14 +77,81 @@ export function showOptions(h: Hierarchy): string {
   return out;
 }
 
+/** How /proc/mounts shows a cgroup mount: device and type, generic flags, superblock options. */
+export interface MountLineStyle {
+  /** The device name and filesystem type columns ('cgroup', or 'container' in V11). */
+  readonly type: string;
+  /** The generic mount flags ('rw,relatime' on modern kernels; 2.6.24 showed 'rw'). */
+  readonly flags: string;
+  /** The superblock options, each with a leading comma. */
+  options(h: Hierarchy): string;
+}
+
+export const MODERN_MOUNT_LINE: MountLineStyle = { type: 'cgroup', flags: 'rw,relatime', options: showOptions };
+
 /** /proc/mounts: one line per cgroup mount, in mount order. */
-export function procMounts(v: ProcView): string {
+export function procMounts(v: ProcView, style: MountLineStyle = MODERN_MOUNT_LINE): string {
   let out = '';
   for (const [mp, h] of v.mounts) {
-    out += `cgroup ${mangle(mp, ' \t\n\\')} cgroup rw,relatime${showOptions(h)} 0 0\n`;
+    out += `${style.type} ${mangle(mp, ' \t\n\\')} ${style.type} ${style.flags}${style.options(h)} 0 0\n`;
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------
+// Task Containers V11 / 2.6.24 forms (profile 'v11')
+
+/** A hierarchy's subsystem names in its list order: descending id (2.6.24 binds at the head). */
+function descendingNames(h: Hierarchy): string[] {
+  const names: string[] = [];
+  for (let i = h.subsys.length - 1; i >= 0; i--) names.push(h.subsys[i]!.ss.name);
+  return names;
+}
+
+/**
+ * /proc/<pid>/container (2.6.24's /proc/<pid>/cgroup): one line per live hierarchy, newest
+ * first, `subsysB,subsysA:/path` with the subsystems in descending id order and no hierarchy
+ * number. An exiting task is on init's css_set, so it shows `/` everywhere.
+ */
+export function procPidContainer(v: ProcView, pid: number): string {
+  const zombie = v.engine.taskState(pid) === TASK_ZOMBIE;
+  let out = '';
+  const hs = v.hierarchyList();
+  for (let i = hs.length - 1; i >= 0; i--) {
+    const h = hs[i]!;
+    const path = zombie ? '/' : (v.node(v.engine.taskCgroup(pid, h.slot))?.path ?? '/');
+    out += `${descendingNames(h).join(',')}:${path}\n`;
+  }
+  return out;
+}
+
+/**
+ * /proc/containers (2.6.24's 3-column /proc/cgroups): per subsystem in id order, the
+ * subsystem bitmask of its hierarchy (decimal; 0 when unmounted) and that hierarchy's number
+ * of cgroups (1 for the invisible dummy hierarchy). The header's `num_containers` is the V11
+ * naming of 2.6.24's `num_cgroups`: an assumption, as the V11 body of this file is lost.
+ */
+export function procContainers(v: ProcView): string {
+  let out = '#subsys_name\thierarchy\tnum_containers\n';
+  v.subsystems.forEach((ss, ssid) => {
+    const h = v.subsysHierarchy(ssid);
+    const n = h === null ? 1 : v.engine.hierNrCgroups(h.slot);
+    out += `${ss.name}\t${h === null ? 0 : h.subsysMask}\t${n}\n`;
+  });
+  return out;
+}
+
+/** 2.6.24 show_options: subsystems in descending id, `,noprefix`, then the agent as is. */
+export function showOptionsV11(h: Hierarchy): string {
+  let out = '';
+  for (const name of descendingNames(h)) out += ',' + name;
+  if (h.noprefix) out += ',noprefix';
+  if (h.releaseAgent !== '') out += ',release_agent=' + h.releaseAgent;
+  return out;
+}
+
+/** /proc/mounts in V11: type `container`, 2.6.24's flags (no relatime by default then). */
+export const V11_MOUNT_LINE: MountLineStyle = { type: 'container', flags: 'rw', options: showOptionsV11 };
 
 /** /proc/<pid>/status: the fields a cgroup simulation can know. */
 export function procPidStatus(v: ProcView, pid: number): string {

@@ -49,7 +49,8 @@ export function observe(k: Kernel): string {
     }
   };
   for (const h of k.hierarchies()) for (const m of h.mounts) walk(m);
-  out['/proc/cgroups'] = k.fs.readFileSync('/proc/cgroups', 'utf8');
+  // The global table: /proc/cgroups, or /proc/containers in profile 'v11'.
+  for (const f of ['/proc/cgroups', '/proc/containers']) if (k.fs.existsSync(f)) out[f] = k.fs.readFileSync(f, 'utf8');
   out['/proc/mounts'] = k.fs.readFileSync('/proc/mounts', 'utf8');
   return JSON.stringify(out);
 }
