@@ -20,6 +20,21 @@
  *   stat               "user N\nsystem N\n" in USER_HZ ticks (ns / 10,000,000), kept
  *                      monotonic per cgroup as the kernel's cputime_adjust() does: after a
  *                      reset it repeats the old values until the new usage exceeds them.
+ *
+ * Profile 'v11' (the V11 example subsystem, patch 09/10, semantics.md §14.1) replaces the
+ * files and keeps its own counters, charged through the `charge` hook: time goes to the
+ * task's own cgroup only (no propagation to ancestors), and moving a task moves none of it.
+ *
+ *   usage              total CPU time charged to this cgroup, in milliseconds
+ *   load               the CPU time of the last complete 10-second interval, as a
+ *                      percentage of one CPU (above 100 on SMP)
+ *
+ * Both are read-only (writes: EINVAL). Intervals are 10 s of the simulated clock
+ * (Kernel.tick), with boundaries at multiples of 10 s since boot. Each charge and each read
+ * first rolls the intervals over lazily: if a whole interval passed without a roll-over the
+ * last interval counts as 0, otherwise it takes the current interval's time; the current
+ * interval then restarts. cgsim counts nanoseconds where V11 counted jiffies, so `usage` is
+ * the exact millisecond floor rather than jiffies * 1000 / HZ.
  */
 import type { Cftype, Css, SubsysContext, Subsystem } from '../cgroup/defs.ts';
 import { kstrtoull } from '../cgroup/parse.ts';
@@ -34,7 +49,24 @@ export interface Cpuacct {
   /** The last user/system split `stat` reported, in ns (the kernel's prev_cputime). */
   prevUser: bigint;
   prevSys: bigint;
+  /** Profile 'v11' only: the V11 counters. */
+  v11?: CpuacctV11;
 }
+
+/** The V11 cpuacct state of one cgroup (nanoseconds). */
+export interface CpuacctV11 {
+  /** All time charged. */
+  total: bigint;
+  /** Time charged in the current interval. */
+  current: bigint;
+  /** Time of the last complete interval. */
+  last: bigint;
+  /** Clock time of the next interval boundary. */
+  next: bigint;
+}
+
+/** V11's INTERVAL: 10 seconds. */
+export const V11_INTERVAL_NS = 10_000_000_000n;
 
 /** The engine's counter of css's cgroup for (cpu, mode); 0 when the cgroup is gone. */
 function usage(css: Css<Cpuacct>, cpu: number, mode: number, ctx: SubsysContext): bigint {
@@ -119,6 +151,48 @@ const files: Cftype<Cpuacct>[] = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------
+// Profile 'v11': the V11 example subsystem
+
+const clock = (ctx: SubsysContext): bigint => BigInt(ctx.now?.() ?? 0);
+
+/** The first interval boundary after `now`. */
+const boundaryAfter = (now: bigint): bigint => (now / V11_INTERVAL_NS + 1n) * V11_INTERVAL_NS;
+
+/** Lazy interval roll-over (V11's cpuusage_update), at clock time `now`. */
+export function v11Rollover(st: CpuacctV11, now: bigint): void {
+  if (st.next > now) return;
+  // A whole interval went by without a roll-over: the last one had no load.
+  st.last = st.next <= now - V11_INTERVAL_NS ? 0n : st.current > 0n ? st.current : 0n;
+  st.current = 0n;
+  st.next = boundaryAfter(now);
+}
+
+function v11State(css: Css<Cpuacct>, ctx: SubsysContext): CpuacctV11 {
+  css.state.v11 ??= { total: 0n, current: 0n, last: 0n, next: boundaryAfter(clock(ctx)) };
+  const st = css.state.v11;
+  v11Rollover(st, clock(ctx));
+  return st;
+}
+
+const v11Files: Cftype<Cpuacct>[] = [
+  { name: 'usage', read: (css, ctx) => `${v11State(css, ctx).total / 1_000_000n}\n` },
+  { name: 'load', read: (css, ctx) => `${(v11State(css, ctx).last * 100n) / V11_INTERVAL_NS}\n` },
+];
+
+/** The V11 overrides: fresh interval state at create, own-cgroup charging, the V11 files. */
+const v11Profile: Partial<Subsystem<Cpuacct>> = {
+  create(_parent, _cgrp, ctx): Cpuacct {
+    return { prevUser: 0n, prevSys: 0n, v11: { total: 0n, current: 0n, last: 0n, next: boundaryAfter(clock(ctx)) } };
+  },
+  charge(css, _pid, ns, ctx) {
+    const st = v11State(css, ctx);
+    st.total += BigInt(ns);
+    st.current += BigInt(ns);
+  },
+  files: v11Files,
+};
+
 /** A fresh cpuacct descriptor (it remembers which engine cgroup holds the root counters). */
 export function cpuacctSubsystem(): Subsystem<Cpuacct> {
   /** Engine id of the cgroup holding the root counters: 0 (unbound) or a hierarchy root. */
@@ -139,5 +213,7 @@ export function cpuacctSubsystem(): Subsystem<Cpuacct> {
     },
 
     files,
+
+    profiles: { v11: v11Profile },
   };
 }

@@ -31,11 +31,22 @@
  *
  * Not simulated: CPU/memory hotplug, sched domains, memory_pressure (always 0), page
  * migration, SCHED_DEADLINE admission (the kernel's EBUSY on shrinking an exclusive set).
+ *
+ * Profile 'v11' (semantics.md §13) has the V11 file table: cpus, mems, cpu_exclusive,
+ * mem_exclusive, memory_migrate, memory_pressure, memory_spread_page, memory_spread_slab and,
+ * at the root only, memory_pressure_enabled; no sched_load_balance (added in 2.6.24 after
+ * V11), effective_*, mem_hardwall or sched_relax_domain_level. Its write path is 2.6.24's
+ * cpuset_common_file_write: any file refuses more than 100 + 6 * max(NR_CPUS, MAX_NUMNODES)
+ * bytes (E2BIG); flags are simple_strtoul(buf, 10) != 0, never a parse error; memory_pressure
+ * is EACCES; lists use the old bitmap_parselist (parseListV11) after strstrip, an empty list
+ * is the empty set, and the result is ANDed with the simulated CPUs or nodes (offline
+ * numbers are dropped, not refused). cpus validate before the unchanged no-op check, mems
+ * after it, as 2.6.24 did. The ENOSPC rule counts the cgroup's own tasks.
  */
 
 import type { Cftype, Cgroup, Css, SubsysContext, Subsystem } from '../cgroup/defs.ts';
 import { CFTYPE_ONLY_ON_ROOT } from '../cgroup/defs.ts';
-import { isSpace, kstrtoll, kstrtoull, strstrip } from '../cgroup/parse.ts';
+import { isSpace, kstrtoll, kstrtoull, simpleStrtoul10, strstrip } from '../cgroup/parse.ts';
 import type { ErrnoCode } from '../errors.ts';
 import { ERRNO, sysError } from '../errors.ts';
 
@@ -222,6 +233,38 @@ export function parseList(buf: string, nbits: number, syscall = 'write'): Mask {
   }
 }
 
+/**
+ * The list parser of 2.6.24 (the old bitmap_parselist), for profile 'v11': `N` or `N-M`
+ * items separated by single commas, up to the end of the string or a newline. An item that
+ * does not start with a digit, or a '-' not followed by one, is EINVAL (so are whitespace
+ * and a leading or doubled comma); M < N is EINVAL; a number >= nbits is ERANGE; a trailing
+ * comma is accepted. Numbers are simple_strtoul's kept in an unsigned int (modulo 2^32).
+ */
+export function parseListV11(buf: string, nbits: number, syscall = 'write'): Mask {
+  const mask = maskEmpty(nbits);
+  const s = cstr(buf);
+  let i = 0;
+  const num = (): number => {
+    if (!isDigit(s[i])) throw sysError('EINVAL', syscall);
+    const r = simpleStrtoul10(s, i);
+    i = r.end;
+    return Number(r.value % 0x100000000n);
+  };
+  do {
+    const a = num();
+    let b = a;
+    if (s[i] === '-') {
+      i++;
+      b = num();
+    }
+    if (a > b) throw sysError('EINVAL', syscall);
+    if (b >= nbits) throw sysError('ERANGE', syscall);
+    maskSetRange(mask, a, b + 1);
+    if (s[i] === ',') i++;
+  } while (i < s.length && s[i] !== '\n');
+  return mask;
+}
+
 // ---------------------------------------------------------------------------------------
 // State
 
@@ -334,6 +377,49 @@ function updateFlag(css: Css<Cpuset>, data: string, flag: FlagName, ctx: SubsysC
   css.state[flag] = on;
 }
 
+// ---------------------------------------------------------------------------------------
+// Profile 'v11': 2.6.24's update_cpumask / update_nodemask / update_flag
+
+/** 2.6.24's crude limit on any cpuset write. */
+const V11_MAX_WRITE = 100 + 6 * Math.max(NR_CPUS, MAX_NUMNODES);
+
+/** The ENOSPC rule of 2.6.24 looks at the cgroup's own count (its tasks), not its subtree. */
+const hasOwnTasks = (css: Css<Cpuset>, ctx: SubsysContext): boolean => ctx.engine.cgroupTaskCount(css.cgroup.id) > 0;
+
+function updateMaskV11(css: Css<Cpuset>, data: string, kind: 'cpus' | 'mems', ctx: SubsysContext): void {
+  if (css.parent === null) throw sysError('EACCES', 'write'); // the root tracks the machine
+  const buf = strstrip(cstr(data));
+  const nbits = kind === 'cpus' ? Math.max(NR_CPUS, ctx.cpus) : nodeBits(ctx);
+  const parsed = buf === '' ? maskEmpty(nbits) : parseListV11(buf, nbits);
+  const next = maskResize(parsed, kind === 'cpus' ? ctx.cpus : ctx.mems); // AND the online set
+  const unchanged = maskEqual(next, css.state[kind]);
+  if (kind === 'mems' && unchanged) return; // update_nodemask: before validation
+  const trial = cpusetCopy(css.state);
+  trial[kind] = next;
+  validateChange(css, trial, hasOwnTasks(css, ctx));
+  if (unchanged) return; // update_cpumask: after validation
+  css.state[kind] = next;
+}
+
+/** simple_strtoul(buf, NULL, 10) != 0: never a parse error. */
+const laxFlag = (data: string): boolean => simpleStrtoul10(cstr(data)).value !== 0n;
+
+function updateFlagV11(css: Css<Cpuset>, data: string, flag: FlagName, ctx: SubsysContext): void {
+  const trial = cpusetCopy(css.state);
+  trial[flag] = laxFlag(data);
+  validateChange(css, trial, hasOwnTasks(css, ctx));
+  css.state[flag] = trial[flag];
+}
+
+function flagFileV11(name: string, flag: FlagName): Cftype<Cpuset> {
+  return {
+    name,
+    maxWriteLen: V11_MAX_WRITE,
+    read: (css) => (css.state[flag] ? '1\n' : '0\n'),
+    write: (css, data, ctx) => updateFlagV11(css, data, flag, ctx),
+  };
+}
+
 function flagFile(name: string, flag: FlagName): Cftype<Cpuset> {
   return {
     name,
@@ -387,6 +473,44 @@ export function cpusetSubsystem(): Subsystem<Cpuset> {
       read: () => (memoryPressureEnabled ? '1\n' : '0\n'),
       write: (_css, data) => {
         memoryPressureEnabled = kstrtoull(cstr(data)) !== 0n;
+      },
+    },
+  ];
+
+  /** The V11 file table, in 2.6.24's populate order without sched_load_balance. */
+  const v11Files: Cftype<Cpuset>[] = [
+    {
+      name: 'cpus',
+      maxWriteLen: V11_MAX_WRITE,
+      read: (css) => maskFormat(css.state.cpus),
+      write: (css, data, ctx) => updateMaskV11(css, data, 'cpus', ctx),
+    },
+    {
+      name: 'mems',
+      maxWriteLen: V11_MAX_WRITE,
+      read: (css) => maskFormat(css.state.mems),
+      write: (css, data, ctx) => updateMaskV11(css, data, 'mems', ctx),
+    },
+    flagFileV11('cpu_exclusive', 'cpuExclusive'),
+    flagFileV11('mem_exclusive', 'memExclusive'),
+    flagFileV11('memory_migrate', 'memoryMigrate'),
+    {
+      name: 'memory_pressure',
+      maxWriteLen: V11_MAX_WRITE,
+      read: () => '0\n',
+      write: () => {
+        throw sysError('EACCES', 'write');
+      },
+    },
+    flagFileV11('memory_spread_page', 'spreadPage'),
+    flagFileV11('memory_spread_slab', 'spreadSlab'),
+    {
+      name: 'memory_pressure_enabled',
+      flags: CFTYPE_ONLY_ON_ROOT,
+      maxWriteLen: V11_MAX_WRITE,
+      read: () => (memoryPressureEnabled ? '1\n' : '0\n'),
+      write: (_css, data) => {
+        memoryPressureEnabled = laxFlag(data);
       },
     },
   ];
@@ -450,5 +574,7 @@ export function cpusetSubsystem(): Subsystem<Cpuset> {
     },
 
     files,
+
+    profiles: { v11: { files: v11Files } },
   };
 }

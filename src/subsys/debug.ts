@@ -29,6 +29,18 @@
  *                              part of it)
  *
  * The css_set task order is ascending pid (the kernel prints list order).
+ *
+ * Profile 'v11' has the 2.6.24 debug subsystem instead, under V11 names (the renaming is
+ * inferred, semantics.md §15): four read-only "%llu" files on every cgroup.
+ *
+ *   container_refcount          the cgroup's count: css_sets referencing it times the
+ *                               subsystems of its hierarchy (init's css_set, which 2.6.24
+ *                               never counted, left out)
+ *   taskcount                   the sum of the refcounts of the css_sets linked to it (at a
+ *                               root this includes init_css_set's extra permanent reference)
+ *   current_css_group           the reader's css_group (css_set), as a stable id where the
+ *                               kernel printed its address
+ *   current_css_group_refcount  that css_group's refcount
  */
 
 import type { Cftype, Cgroup, Css, SubsysContext, Subsystem } from '../cgroup/defs.ts';
@@ -140,11 +152,39 @@ const files: Cftype<null>[] = [
   },
 ];
 
+/** Profile 'v11': the 2.6.24 files under their V11 names. */
+const v11Files: Cftype<null>[] = [
+  {
+    name: 'container_refcount',
+    read: (css, ctx) => {
+      const cgrp = css.cgroup;
+      const nss = ctx.subsystems.filter((ss) => cgrp.css(ss.name) !== undefined).length;
+      let csets = 0;
+      for (const cset of ctx.engine.cgroupCsets(cgrp.id)) if (cset !== INIT_CSET) csets++;
+      return `${csets * nss}\n`;
+    },
+  },
+  {
+    name: 'taskcount',
+    read: (css, ctx) => {
+      let n = 0;
+      for (const cset of ctx.engine.cgroupCsets(css.cgroup.id)) n += ctx.engine.csetRefcount(cset);
+      return `${n}\n`;
+    },
+  },
+  { name: 'current_css_group', read: (_css, ctx) => `${ctx.engine.taskCset(ctx.actor)}\n` },
+  {
+    name: 'current_css_group_refcount',
+    read: (_css, ctx) => `${ctx.engine.csetRefcount(ctx.engine.taskCset(ctx.actor))}\n`,
+  },
+];
+
 /** A fresh debug descriptor. */
 export function debugSubsystem(): Subsystem<null> {
   return {
     name: 'debug',
     create: () => null,
     files,
+    profiles: { v11: { files: v11Files } },
   };
 }
