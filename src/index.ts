@@ -8,6 +8,7 @@
 
 export type { Cftype, Cgroup, Css, SubsysContext, Subsystem } from './cgroup/defs.ts';
 export { CFTYPE_NO_PREFIX, CFTYPE_NOT_ON_ROOT, CFTYPE_ONLY_ON_ROOT } from './cgroup/defs.ts';
+export type { ProfileName } from './cgroup/profile.ts';
 export { createEngine } from './engine/index.ts';
 export type { Engine, EngineDump, EngineOptions, EngineStats } from './engine/types.ts';
 export type { ErrnoCode, SystemError } from './errors.ts';
