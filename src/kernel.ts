@@ -780,8 +780,9 @@ export class Kernel implements FsBackend {
     const tokens = options === undefined ? [] : String(options).split(',');
     const remount = flags.remount === true || tokens.includes('remount');
     const rest = tokens.filter((t) => t !== 'remount');
-    let data: string | null =
-      options === undefined || (rest.length < tokens.length && rest.length === 0) ? null : rest.join(',');
+    // No -o at all, or nothing but "remount": mount(2) gets no data (2.6.24 reads it as all).
+    const noData = options === undefined || (rest.length < tokens.length && rest.length === 0);
+    let data: string | null = noData ? null : rest.join(',');
     if (flags.type === 'cpuset') data = 'cpuset,noprefix,release_agent=/sbin/cpuset_release_agent';
     else if (flags.type !== undefined && !this.prof.fstypes.includes(flags.type)) {
       throw sysError('ENODEV', 'mount', target);
