@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { ProfileName } from '../cgroup/profile.ts';
 import { TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from '../engine/types.ts';
 import { Kernel } from '../kernel.ts';
 import { ENGINE_CHOICES, pickEngine } from './engine.ts';
@@ -40,6 +41,14 @@ export const SH_OPTIONS: readonly OptionSpec[] = [
   { name: 'cpus', type: 'number', description: 'simulated CPUs', default: 4 },
   { name: 'mems', type: 'number', description: 'simulated memory nodes', default: 1 },
   { name: 'pid-max', type: 'number', description: 'like /proc/sys/kernel/pid_max', default: 32768 },
+  {
+    name: 'profile',
+    type: 'string',
+    arg: 'NAME',
+    choices: ['v1', 'v11'],
+    description: 'v1 (modern cgroup v1) or v11 (Task Containers V11: mount -t container)',
+    default: 'v1',
+  },
   HELP_OPTION,
 ];
 
@@ -615,7 +624,7 @@ export class Shell {
     const remount = list.includes('remount');
     // Generic mount flags are mount(8)'s business (MS_* bits), not cgroup options.
     const data = list.filter((o) => o !== 'remount' && !MOUNT_FLAGS.has(o)).join(',');
-    if (type !== undefined && type !== 'cgroup' && type !== 'cpuset') {
+    if (type !== undefined && type !== 'cgroup' && type !== 'cpuset' && type !== 'container') {
       err.write(`mount: ${target}: unknown filesystem type '${type}'.\n`);
       return 32;
     }
@@ -624,7 +633,7 @@ export class Shell {
       return 1;
     }
     try {
-      this.k.mount(this.abs(target), data, { remount, ...(type === 'cpuset' ? { type: 'cpuset' as const } : {}) });
+      this.k.mount(this.abs(target), data, { remount, ...(type !== undefined ? { type } : {}) });
       return 0;
     } catch (e) {
       err.write(`mount: ${target}: ${mountMessage(errCode(e), source, remount, e)}\n`);
@@ -983,6 +992,7 @@ export async function shCommand(argv: readonly string[], io: Io): Promise<number
     cpus: Number(values.cpus),
     mems: Number(values.mems),
     pidMax: Number(values['pid-max']),
+    profile: values.profile as ProfileName,
   });
   const interactive = values.command === undefined && positionals.length === 0 && io.stdin?.isTTY === true;
   const shell = new Shell(k, io.stdout, io.stderr, interactive && io.stdout.isTTY === true);
