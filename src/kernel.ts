@@ -155,6 +155,8 @@ export class Kernel implements FsBackend {
 
   readonly mounts = new Map<string, Hierarchy>();
   readonly fdTable = { files: new Map<number, unknown>(), next: 3 };
+  /** k.attach/attachMany: path → cgroup, cleared whenever a rename, mount or umount may change what a path names. */
+  private readonly pathCache = new Map<string, CgroupNode>();
   readonly hostDirs = new Map<string, Inode>([
     ['/', newInode(0o755, 0, 0)],
     ['/proc', newInode(0o555, 0, 0)],
@@ -647,7 +649,17 @@ export class Kernel implements FsBackend {
     return r;
   }
 
+  /** The cgroup at `path` for the fast paths, through a cache that rename/mount/umount clear. */
   private cgroupAt(path: string, syscall: string): CgroupNode {
+    const hit = this.pathCache.get(path);
+    if (hit !== undefined && !hit.removed) return hit;
+    const cgrp = this.resolveCgroup(path, syscall);
+    if (this.pathCache.size >= 4096) this.pathCache.clear();
+    this.pathCache.set(path, cgrp);
+    return cgrp;
+  }
+
+  private resolveCgroup(path: string, syscall: string): CgroupNode {
     const abs = posix.resolve('/', path);
     let mount: string | undefined;
     for (const mp of this.mounts.keys()) {
@@ -774,6 +786,7 @@ export class Kernel implements FsBackend {
    * subsystem bound elsewhere. The target directory is created if missing.
    */
   mount(target: string, options?: string, flagsOrType: MountFlags | MountFlags['type'] = {}): void {
+    this.pathCache.clear();
     const flags: MountFlags = typeof flagsOrType === 'string' ? { type: flagsOrType } : flagsOrType;
     const mp = this.mountpoint(target);
     // mount(8) turns "remount" in -o into MS_REMOUNT; accept it the same way.
@@ -898,6 +911,7 @@ export class Kernel implements FsBackend {
 
   /** Unmount `target`. The hierarchy is destroyed when it has neither mounts nor children. */
   umount(target: string): void {
+    this.pathCache.clear();
     const mp = posix.resolve('/', String(target));
     const h = this.mounts.get(mp);
     if (h === undefined) {
@@ -971,6 +985,7 @@ export class Kernel implements FsBackend {
   }
 
   renameCgroup(cgrp: CgroupNode, newName: string): void {
+    this.pathCache.clear();
     const parent = cgrp.parent!;
     parent.childMap.delete(cgrp.name);
     cgrp.name = newName;
