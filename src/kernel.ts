@@ -654,7 +654,7 @@ export class Kernel implements FsBackend {
     const hit = this.pathCache.get(path);
     if (hit !== undefined && !hit.removed) return hit;
     const cgrp = this.resolveCgroup(path, syscall);
-    if (this.pathCache.size >= 4096) this.pathCache.clear();
+    if (this.pathCache.size >= 1 << 16) this.pathCache.clear();
     this.pathCache.set(path, cgrp);
     return cgrp;
   }
