@@ -34,7 +34,7 @@ def err(n):
     return {'err': errno.errorcode.get(n, 'E%d' % n)}
 
 def enc(s):
-    return s.encode('latin-1')
+    return s.encode('utf-8')
 
 def run(c):
     op = c['op']
@@ -71,7 +71,7 @@ def run(c):
                     chunks.append(b)
             finally:
                 os.close(fd)
-            return {'ok': b''.join(chunks).decode('latin-1')}
+            return {'ok': b''.join(chunks).decode('utf-8', 'replace')}
         elif op == 'readdir':
             return {'ok': sorted(os.listdir(c['path']))}
         elif op == 'stat':
@@ -84,7 +84,12 @@ def run(c):
         elif op == 'open':
             FDS[c['fd']] = os.open(c['path'], os.O_RDONLY if c['flags'] == 'r' else os.O_WRONLY)
         elif op == 'fdread':
-            return {'ok': os.read(FDS[c['fd']], 65536).decode('latin-1')}
+            size = c.get('size', 65536)
+            if c.get('at') is not None:
+                b = os.pread(FDS[c['fd']], size, c['at'])
+            else:
+                b = os.read(FDS[c['fd']], size)
+            return {'ok': b.decode('latin-1')}
         elif op == 'fdwrite':
             os.write(FDS[c['fd']], enc(c['data']))
         elif op == 'close':

@@ -18,6 +18,7 @@ import { HELPER_PY } from './helper-py.ts';
 import {
   type Env,
   expand,
+  normalizeChunk,
   normalizeNames,
   normalizeReleases,
   normalizeStat,
@@ -110,7 +111,9 @@ export function assertSafeOptions(opts: string): void {
  * null when the kernel rejects the text.
  */
 export function kernelPid(data: string): number | null {
-  let s = data.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
+  // the kernel parses a C string: a NUL byte ends it
+  const nul = data.indexOf('\0');
+  let s = (nul >= 0 ? data.slice(0, nul) : data).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
   let neg = false;
   if (s.startsWith('-')) {
     neg = true;
@@ -228,7 +231,7 @@ export class LiveRunner implements Env {
   private readonly tasks = new Map<string, LiveTask>();
   private readonly order: string[] = [];
   private readonly values = new Map<string, string>();
-  private readonly fds = new Map<string, { actor: string; path: string }>();
+  private readonly fds = new Map<string, { actor: string; path: string; carry: string }>();
   private readonly helloWaiters = new Map<string, (c: Conn, pid: number) => void>();
   private server!: net.Server;
   private selfProc!: ChildProcess;
@@ -273,6 +276,17 @@ export class LiveRunner implements Env {
       } else if (/^AGENT\d*$/.test(key)) {
         const p = join(this.tmp, `${key.toLowerCase()}.sh`);
         fs.writeFileSync(p, `#!/bin/sh\necho '$${key}' "$@" >> '${this.log}'\n`, { mode: 0o755 });
+        this.values.set(key, p);
+      } else if (/^RMAGENT\d*$/.test(key)) {
+        // logs like $AGENT, then removes the released cgroup under $M1 (our own mount point;
+        // cgroup paths never hold '..'); rmdir's complaints go to a file the cleanup reports
+        const p = join(this.tmp, `${key.toLowerCase()}.sh`);
+        const m1 = join(this.tmp, 'm1');
+        fs.writeFileSync(
+          p,
+          `#!/bin/sh\necho '$${key}' "$@" >> '${this.log}'\nrmdir -- '${m1}'"$1" 2>> '${this.tmp}/rmagent.err'\n`,
+          { mode: 0o755 },
+        );
         this.values.set(key, p);
       } else {
         throw new Error(`unknown placeholder $${key}`);
@@ -406,15 +420,21 @@ export class LiveRunner implements Env {
       case 'chown':
         return result(await this.call(step.as, { op: 'chown', path: x(step.path), uid: step.uid, gid: step.gid }));
       case 'open': {
-        this.fds.set(step.fd, { actor: step.as ?? 'self', path: step.path });
+        this.fds.set(step.fd, { actor: step.as ?? 'self', path: step.path, carry: '' });
         return result(await this.call(step.as, { op: 'open', fd: step.fd, path: x(step.path), flags: step.flags }));
       }
       case 'fdread': {
         const fd = this.fds.get(step.fd);
         if (!fd) throw new Error(`unknown fd ${step.fd}`);
-        return result(await this.call(fd.actor, { op: 'fdread', fd: step.fd }), (v) =>
-          normalizeText(fd.path, String(v), this),
-        );
+        const cmd: Record<string, unknown> = { op: 'fdread', fd: step.fd };
+        if (step.size !== undefined) cmd.size = step.size;
+        if (step.at !== undefined) cmd.at = step.at;
+        return result(await this.call(fd.actor, cmd), (v) => {
+          // a pread has a line buffer of its own; a read continues the descriptor's
+          const r = normalizeChunk(fd.path, step.at !== undefined ? '' : fd.carry, String(v), this);
+          if (step.at === undefined) fd.carry = r.carry;
+          return r.out;
+        });
       }
       case 'fdwrite':
       case 'close': {
@@ -453,6 +473,19 @@ export class LiveRunner implements Env {
         return { ok: null };
       case 'releases': {
         await sleep(250);
+        // agents may start further releases (an agent that removes its cgroup can empty the
+        // parent): wait until the log has been quiet for 150 ms
+        for (let round = 0, last = -1; round < 40; round++) {
+          let size = 0;
+          try {
+            size = fs.statSync(this.log).size;
+          } catch {
+            // no agent ran yet
+          }
+          if (size === last) break;
+          last = size;
+          await sleep(150);
+        }
         let text = '';
         try {
           text = fs.readFileSync(this.log, 'utf8');
@@ -601,6 +634,12 @@ export class LiveRunner implements Env {
         spawnSync('sleep', ['0.1']);
         spawnSync('umount', [point]);
       }
+    }
+    try {
+      const rmErr = fs.readFileSync(join(this.tmp, 'rmagent.err'), 'utf8').trim();
+      if (rmErr !== '') warn(`the removing agent failed: ${rmErr}`);
+    } catch {
+      // no removing agent, or it never failed
     }
     if (mountsUnder(this.tmp).length === 0) fs.rmSync(this.tmp, { recursive: true, force: true });
     else warn(`left ${this.tmp} in place: still mounted`);

@@ -8,8 +8,10 @@
  *   $H1, $H2 ...     hierarchy names (unique per recording on the kernel)
  *   $L1 ...          a hierarchy name of exactly 63 characters (the maximum)
  *   $AGENT, $AGENT2  release agent paths (on the kernel: scripts that log their argv)
+ *   $RMAGENT         a release agent that logs its argv, then removes the released cgroup
+ *                    under $M1 (rmdir "$M1$1"), as a cleanup agent does
  *   $self, $init, $p1, $p1.t1, $u1 ...  task ids (a letter and digits, '.tN' for threads);
- *                    `$p1:x` is the pid in hex (0x...),
+ *                    `$p1:x` is the pid in hex (0x...), `$p1:X` in upper-case hex (0X...),
  *                    `$p1:o` in octal (0...)
  *   $(c*N)           the character c repeated N times
  * Outputs are normalized back to the same placeholders, so a fixture is identical whatever
@@ -38,7 +40,7 @@ export type Step =
   | { op: 'kill'; task: string }
   | { op: 'leader_exit'; task: string }
   | { op: 'open'; fd: string; path: string; flags: 'r' | 'w'; as?: Actor }
-  | { op: 'fdread'; fd: string }
+  | { op: 'fdread'; fd: string; size?: number; at?: number }
   | { op: 'fdwrite'; fd: string; data: string }
   | { op: 'close'; fd: string }
   | { op: 'releases' }
@@ -163,8 +165,20 @@ export class ScenarioBuilder {
   open(fd: string, path: string, flags: 'r' | 'w', o: AsOpt = {}): this {
     return this.push({ op: 'open', fd, path, flags }, o.as);
   }
-  fdread(fd: string): this {
-    return this.push({ op: 'fdread', fd });
+  /**
+   * One read(2) of up to `size` bytes (default 65536) at the file position, or one pread(2)
+   * at offset `at` (which leaves the position alone). For files whose outputs are normalized
+   * line by line (tasks, cgroup.procs, /proc/<pid>/cgroup, /proc/mounts) the outcome is the
+   * lines this read completed; a partial last line is kept for the next sequential read of
+   * the descriptor (a pread starts and ends its own line buffer). Byte offsets into those
+   * files depend on the machine's pids and paths: only use `at: 0` and sizes below the
+   * shortest line there.
+   */
+  fdread(fd: string, o: { size?: number; at?: number } = {}): this {
+    const step: Step = { op: 'fdread', fd };
+    if (o.size !== undefined) step.size = o.size;
+    if (o.at !== undefined) step.at = o.at;
+    return this.push(step);
   }
   fdwrite(fd: string, data: string): this {
     return this.push({ op: 'fdwrite', fd, data });
@@ -213,7 +227,7 @@ export interface Env {
 }
 
 const FILL = /\$\((.)\*(\d+)\)/g;
-const TOKEN = /\$(M\d+|H\d+|L\d+|AGENT\d*|self|init|[a-z]\d+(?:\.t\d+)?)(?::([xo]))?/g;
+const TOKEN = /\$(M\d+|H\d+|L\d+|RMAGENT\d*|AGENT\d*|self|init|[a-z]\d+(?:\.t\d+)?)(?::([xXo]))?/g;
 
 export function isResourceKey(key: string): boolean {
   return /^[A-Z]/.test(key);
@@ -227,6 +241,7 @@ export function expand(template: string, env: Env): string {
     const pid = env.pidOf(key);
     if (pid === undefined) throw new Error(`unknown task $${key}`);
     if (radix === 'x') return `0x${pid.toString(16)}`;
+    if (radix === 'X') return `0X${pid.toString(16).toUpperCase()}`;
     if (radix === 'o') return `0${pid.toString(8)}`;
     return String(pid);
   });
@@ -302,14 +317,70 @@ function procMounts(text: string, env: Env): string {
   return out;
 }
 
+/**
+ * /proc/<pid>/status: only the Tgid, Pid, PPid and Threads lines (pids become $name, pids
+ * not the scenario's `$?`), and the State line of a zombie (a live task's state letter
+ * depends on timing). Do not read the status of `self`: its parent is the recorder.
+ */
+function procStatus(text: string, env: Env): string {
+  const names = env.liveNames();
+  let out = '';
+  for (const line of text.split('\n')) {
+    const m = /^(Tgid|Pid|PPid|Threads|State):\t(.*)$/.exec(line);
+    if (!m) continue;
+    const [, key, value = ''] = m;
+    if (key === 'State') {
+      if (value.startsWith('Z')) out += `${line}\n`;
+    } else if (key === 'Threads' || value === '0') {
+      out += `${line}\n`;
+    } else {
+      const name = names.get(Number(value));
+      out += `${key}:\t$${name ?? '?'}\n`;
+    }
+  }
+  return out;
+}
+
+const PID_LIST = /(^|\/)(tasks|cgroup\.procs)$/;
+const PROC_CGROUP = /^\/proc\/[^/]+(\/task\/[^/]+)?\/cgroup$/;
+const PROC_STATUS = /^\/proc\/[^/]+(\/task\/[^/]+)?\/status$/;
+
 /** Normalize the text read from `pathTemplate` (the unexpanded step path). */
 export function normalizeText(pathTemplate: string, text: string, env: Env): string {
   let out: string;
-  if (/(^|\/)(tasks|cgroup\.procs)$/.test(pathTemplate)) out = pidList(text, env);
-  else if (/^\/proc\/[^/]+(\/task\/[^/]+)?\/cgroup$/.test(pathTemplate)) out = procCgroup(text, env);
+  if (PID_LIST.test(pathTemplate)) out = pidList(text, env);
+  else if (PROC_CGROUP.test(pathTemplate)) out = procCgroup(text, env);
+  else if (PROC_STATUS.test(pathTemplate)) out = procStatus(text, env);
   else if (pathTemplate === '/proc/mounts') out = procMounts(text, env);
   else out = substitute(text, env);
   return compress(out);
+}
+
+/** True for the files whose normalization works line by line (and drops lines). */
+export function lineNormalized(pathTemplate: string): boolean {
+  return (
+    PID_LIST.test(pathTemplate) ||
+    PROC_CGROUP.test(pathTemplate) ||
+    PROC_STATUS.test(pathTemplate) ||
+    pathTemplate === '/proc/mounts'
+  );
+}
+
+/**
+ * Normalize one read(2) of a descriptor: for line-normalized files, the lines this chunk
+ * completes (with `carry`, the partial line left by the previous read); the new partial
+ * line is returned as `carry`. Other files: the chunk itself.
+ */
+export function normalizeChunk(
+  pathTemplate: string,
+  carry: string,
+  chunk: string,
+  env: Env,
+): { out: string; carry: string } {
+  if (!lineNormalized(pathTemplate)) return { out: normalizeText(pathTemplate, chunk, env), carry: '' };
+  const whole = carry + chunk;
+  const end = whole.lastIndexOf('\n') + 1;
+  return { out: normalizeText(pathTemplate, whole.slice(0, end), env), carry: whole.slice(end) };
 }
 
 export function normalizeNames(names: string[], env: Env): string[] {
@@ -334,6 +405,7 @@ export function simResource(key: string): string {
   if ((m = /^H(\d+)$/.exec(key))) return `cgsim_h${m[1]}`;
   if ((m = /^L(\d+)$/.exec(key))) return `cgsim_long${m[1]}_`.padEnd(63, 'x');
   if ((m = /^AGENT(\d*)$/.exec(key))) return `/sbin/cgsim-agent${m[1] ?? ''}`;
+  if ((m = /^RMAGENT(\d*)$/.exec(key))) return `/sbin/cgsim-rmagent${m[1] ?? ''}`;
   throw new Error(`unknown placeholder $${key}`);
 }
 
@@ -341,8 +413,9 @@ export function simResource(key: string): string {
 export function describe(index: number, step: Step): string {
   const parts: string[] = [`step ${index}`, step.op];
   const s = step as Record<string, unknown>;
-  for (const k of ['at', 'path', 'from', 'to', 'task', 'fd', 'opts', 'mode', 'uid', 'gid']) {
-    if (s[k] !== undefined) parts.push(String(s[k]));
+  for (const k of ['at', 'path', 'from', 'to', 'task', 'fd', 'opts', 'mode', 'uid', 'gid', 'size']) {
+    if (s[k] === undefined) continue;
+    parts.push(step.op === 'fdread' ? `${k}=${String(s[k])}` : String(s[k]));
   }
   if (typeof s.data === 'string') parts.push(JSON.stringify(compress(s.data)));
   if (s.remount) parts.push('(remount)');

@@ -10,10 +10,14 @@
  * first step, as the recorder creates its temp dirs); `releases` returns the 'release' events
  * collected since the previous `releases` step whose agent is one of the scenario's agents
  * (the kernel runs nothing for an empty agent, and nothing we could log for another path).
+ * A `$RMAGENT` event is also carried out, as the kernel's agent script does: at the
+ * `releases` step the released cgroup is removed under $M1 (as root, errors ignored), which
+ * may release its parent in turn; this repeats until no removing agent is left to run.
  */
 import {
   type Env,
   expand,
+  normalizeChunk,
   normalizeNames,
   normalizeReleases,
   normalizeStat,
@@ -75,7 +79,7 @@ interface SimTask {
 export class SimRunner implements Env {
   private readonly tasks = new Map<string, SimTask>();
   private readonly values = new Map<string, string>();
-  private readonly fds = new Map<string, { fd: number; path: string; actor: string }>();
+  private readonly fds = new Map<string, { fd: number; path: string; actor: string; carry: string }>();
   private events: SimReleaseEvent[] = [];
 
   constructor(
@@ -177,14 +181,21 @@ export class SimRunner implements Env {
       case 'open': {
         const actor = step.as ?? 'self';
         const fd = this.fsOf(actor).openSync(x(step.path), step.flags === 'r' ? O_RDONLY : O_WRONLY);
-        this.fds.set(step.fd, { fd, path: step.path, actor });
+        this.fds.set(step.fd, { fd, path: step.path, actor, carry: '' });
         return null;
       }
       case 'fdread': {
         const f = this.openFd(step.fd);
-        const buf = Buffer.alloc(65536);
-        const n = this.fsOf(f.actor).readSync(f.fd, buf, 0, buf.length, null);
-        return normalizeText(f.path, buf.subarray(0, n).toString('latin1'), this);
+        const buf = Buffer.alloc(step.size ?? 65536);
+        const n = this.fsOf(f.actor).readSync(f.fd, buf, 0, buf.length, step.at ?? null);
+        const r = normalizeChunk(
+          f.path,
+          step.at !== undefined ? '' : f.carry,
+          buf.subarray(0, n).toString('latin1'),
+          this,
+        );
+        if (step.at === undefined) f.carry = r.carry;
+        return r.out;
       }
       case 'fdwrite': {
         const f = this.openFd(step.fd);
@@ -240,13 +251,24 @@ export class SimRunner implements Env {
       }
       case 'releases': {
         const agents = new Map<string, string>();
-        for (const [key, v] of this.values) if (/^AGENT\d*$/.test(key)) agents.set(v, key);
+        for (const [key, v] of this.values) if (/^(RM)?AGENT\d*$/.test(key)) agents.set(v, key);
         const lines: string[] = [];
-        for (const ev of this.events) {
-          const key = agents.get(ev.agent);
-          if (key !== undefined) lines.push(`$${key} ${ev.path}`);
+        while (this.events.length !== 0) {
+          const events = this.events;
+          this.events = [];
+          for (const ev of events) {
+            const key = agents.get(ev.agent);
+            if (key === undefined) continue;
+            lines.push(`$${key} ${ev.path}`);
+            if (key.startsWith('RMAGENT') && this.values.has('M1')) {
+              try {
+                this.k.fs.rmdirSync(`${this.resource('M1')}${ev.path}`);
+              } catch {
+                // the agent's rmdir failed (busy, gone): the kernel's agent ignores it too
+              }
+            }
+          }
         }
-        this.events = [];
         return normalizeReleases(lines);
       }
       case 'settle':
@@ -254,7 +276,7 @@ export class SimRunner implements Env {
     }
   }
 
-  private openFd(name: string): { fd: number; path: string; actor: string } {
+  private openFd(name: string): { fd: number; path: string; actor: string; carry: string } {
     const f = this.fds.get(name);
     if (!f) throw new Error(`unknown fd ${name}`);
     return f;
