@@ -541,4 +541,135 @@ export const taskScenarios: Scenario[] = [
       s.umount('$M2');
     },
   ),
+  scenario(
+    'tasks-parse-radix-corners',
+    'upper-case 0X hex, 0X alone, 8 and 9 after a leading 0, runs of leading zeros',
+    ['§4.2 kstrtoint base 0: 0X like 0x, a leading 0 means octal (8/9 invalid), zeros are 0'],
+    (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/b');
+      s.write('$M1/a/tasks', '$p1:X');
+      s.read('$M1/a/tasks');
+      s.write('$M1/b/tasks', '+$p1:X');
+      s.read('$M1/b/tasks');
+      s.write('$M1/a/tasks', ' $p1:X\n');
+      s.read('$M1/a/tasks');
+      s.write('$M1/b/tasks', '0000$p2:o');
+      s.read('$M1/b/tasks');
+      for (const data of ['0X', '0X\n', '0XG', '08', '09', '0009', '0x8g', '0o7', '0b1', '00x1']) {
+        s.write('$M1/a/tasks', data);
+      }
+      s.read('$M1/a/tasks');
+      s.write('$M1/a/tasks', '00000000');
+      s.read('$M1/a/tasks');
+      s.write('$M1/b/tasks', '000000000');
+      s.read('$M1/b/tasks');
+      s.write('$M1/a/tasks', '0X0');
+      s.read('$M1/a/tasks');
+      s.write('$M1/b/cgroup.procs', '-0X0');
+      s.read('$M1/b/cgroup.procs');
+      s.write('$M1/tasks', '0');
+      s.write('$M1/tasks', '$p1');
+      s.write('$M1/tasks', '$p2');
+      s.rmdir('$M1/a');
+      s.rmdir('$M1/b');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'tasks-parse-whitespace-kinds',
+    'tab, vertical tab, form feed and CR around a pid are stripped; whitespace alone is EINVAL',
+    ['§4.2 strstrip (isspace) then kstrtoint', 'empty after stripping -> EINVAL'],
+    (s) => {
+      s.spawn('p1');
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/b');
+      const flip = (data: string, dir: string, file = 'tasks') => {
+        s.write(`$M1/${dir}/${file}`, data);
+        s.read(`$M1/${dir}/tasks`);
+      };
+      flip('\v$p1\f', 'a');
+      flip('\r$p1\r\n', 'b');
+      flip('$p1\r\n', 'a');
+      flip('\f\t $p1\v', 'b');
+      flip('$p1\n\r\n\t', 'a');
+      flip('\v$p1\r\n', 'b', 'cgroup.procs');
+      for (const data of ['\t', '\v', '\f', '\r', '\r\n', ' \t\n\v\f\r', '\n\n', '\t\t\t\t']) {
+        s.write('$M1/a/tasks', data);
+      }
+      s.write('$M1/a/cgroup.procs', '\r\n');
+      s.write('$M1/a/cgroup.procs', '\v');
+      s.write('$M1/a/tasks', '$p1\r\n$p1');
+      s.write('$M1/a/tasks', '$p1\v0');
+      s.read('$M1/a/tasks');
+      s.read('$M1/b/tasks');
+      s.write('$M1/tasks', '$p1');
+      s.rmdir('$M1/a');
+      s.rmdir('$M1/b');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'tasks-parse-nul',
+    'a NUL byte ends the written text: "<pid>\\0junk" moves <pid>, "\\0<pid>" is EINVAL',
+    ['§4.1 kernfs NUL-terminates the copied buffer; the parse stops at the first NUL'],
+    (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/b');
+      s.write('$M1/a/tasks', '$p1\0');
+      s.read('$M1/a/tasks');
+      s.write('$M1/b/tasks', '$p1\0abc');
+      s.read('$M1/b/tasks');
+      s.write('$M1/a/tasks', '\0$p2');
+      s.write('$M1/a/tasks', '\0');
+      s.write('$M1/a/tasks', ' \0 $p2');
+      s.read('$M1/a/tasks');
+      s.write('$M1/a/cgroup.procs', '$p2\0\n');
+      s.read('$M1/a/cgroup.procs');
+      s.write('$M1/b/cgroup.procs', '$p2 \0 x');
+      s.read('$M1/b/cgroup.procs');
+      s.write('$M1/a/tasks', '0\0$p1');
+      s.read('$M1/a/tasks');
+      s.write('$M1/tasks', '0');
+      s.write('$M1/tasks', '$p1');
+      s.write('$M1/tasks', '$p2');
+      s.rmdir('$M1/a');
+      s.rmdir('$M1/b');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'procs-write-size',
+    'cgroup.procs: a 4096-byte write (padding of spaces or tabs) is parsed, 4097 bytes is E2BIG',
+    ['§4.1 common write path size limit, for cgroup.procs'],
+    (s) => {
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/b');
+      s.write('$M1/a/cgroup.procs', '$( *4095)0');
+      s.read('$M1/a/cgroup.procs');
+      s.write('$M1/b/cgroup.procs', '$( *4096)0');
+      s.write('$M1/b/cgroup.procs', '0$( *4096)');
+      s.read('$M1/b/cgroup.procs');
+      s.write('$M1/b/cgroup.procs', '0$(\t*4095)');
+      s.read('$M1/b/cgroup.procs');
+      s.write('$M1/a/cgroup.procs', '$(\t*4095)');
+      s.write('$M1/a/cgroup.procs', '$(0*4096)');
+      s.read('$M1/a/cgroup.procs');
+      s.write('$M1/cgroup.procs', '0');
+      s.rmdir('$M1/a');
+      s.rmdir('$M1/b');
+      s.umount('$M1');
+    },
+  ),
 ];
