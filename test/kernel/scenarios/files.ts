@@ -214,4 +214,23 @@ export const fileScenarios: Scenario[] = [
       s.umount('$M1');
     },
   ),
+  scenario(
+    'files-nul-byte',
+    'a NUL byte ends what notify_on_release, cgroup.clone_children and release_agent parse',
+    ['§4.1 kernfs NUL-terminates the buffer; kstrtoull and strstrip stop at the first NUL'],
+    (s) => {
+      H(s);
+      s.mkdir('$M1/a');
+      writeRead(s, '$M1/a/notify_on_release', ['1\0', '0\0garbage', '1\0\n']);
+      s.write('$M1/a/notify_on_release', '\0');
+      s.write('$M1/a/notify_on_release', '\x001');
+      s.read('$M1/a/notify_on_release');
+      writeRead(s, '$M1/a/cgroup.clone_children', ['1\0x', '0\0 1']);
+      s.write('$M1/a/cgroup.clone_children', '\0');
+      writeRead(s, '$M1/release_agent', ['/a\0b', '/c \0/d', '\0/x']);
+      s.read('/proc/mounts');
+      s.rmdir('$M1/a');
+      s.umount('$M1');
+    },
+  ),
 ];
