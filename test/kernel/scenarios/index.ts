@@ -1,6 +1,7 @@
 /** Every kernel-recorded scenario, in recording order. Names are unique (fixture file names). */
 import type { Scenario } from '../scenario.ts';
 import { dirScenarios } from './dirs.ts';
+import { fdScenarios } from './fds.ts';
 import { fileScenarios } from './files.ts';
 import { mountScenarios } from './mount.ts';
 import { permScenarios } from './perms.ts';
@@ -12,6 +13,7 @@ export const SCENARIOS: Scenario[] = [
   ...dirScenarios,
   ...taskScenarios,
   ...fileScenarios,
+  ...fdScenarios,
   ...releaseScenarios,
   ...permScenarios,
 ];
