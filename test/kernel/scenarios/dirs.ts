@@ -328,4 +328,120 @@ export const dirScenarios: Scenario[] = [
       s.umount('$M1');
     },
   ),
+  scenario(
+    'dir-names-unicode-dash',
+    'names with a leading dash, UTF-8, only dots, edge spaces and a tab are ordinary cgroups',
+    ['§3.2 any characters the VFS allows', '§12.1 the path in /proc/<pid>/cgroup is printed as is'],
+    (s) => {
+      s.spawn('p1');
+      H(s);
+      for (const d of ['-lead', 'ünïcødé', '日本', 'a.b.c', '...', ' pad ', 'tab\there', '\u00a0']) s.mkdir(`$M1/${d}`);
+      s.readdir('$M1');
+      s.readdir('$M1/日本');
+      s.write('$M1/日本/tasks', '$p1');
+      s.read('/proc/$p1/cgroup');
+      s.mkdir('$M1/日本/子');
+      s.write('$M1/日本/子/tasks', '$p1');
+      s.read('/proc/$p1/cgroup');
+      s.write('$M1/ pad /tasks', '$p1');
+      s.read('/proc/$p1/cgroup');
+      s.write('$M1/tab\there/tasks', '$p1');
+      s.read('/proc/$p1/cgroup');
+      s.write('$M1/-lead/tasks', '$p1');
+      s.read('/proc/$p1/cgroup');
+      s.write('$M1/tasks', '$p1');
+      s.rmdir('$M1/日本/子');
+      for (const d of ['-lead', 'ünïcødé', '日本', 'a.b.c', '...', ' pad ', 'tab\there', '\u00a0']) s.rmdir(`$M1/${d}`);
+      s.readdir('$M1');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'dir-names-newline',
+    'a newline in a new name (mkdir or rename) is EINVAL: it would make /proc/<pid>/cgroup unparsable',
+    ['§3.2 mkdir: names with \\n -> EINVAL', '§3.4 rename onto a name with \\n -> EINVAL'],
+    (s) => {
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/x\ny');
+      s.mkdir('$M1/\n');
+      s.mkdir('$M1/a/z\n');
+      s.rename('$M1/a', '$M1/a\nb');
+      s.rename('$M1/a', '$M1/\n');
+      s.rename('$M1/missing', '$M1/m\n');
+      s.readdir('$M1');
+      s.readdir('$M1/a');
+      s.rmdir('$M1/x\ny');
+      s.rmdir('$M1/a');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'dir-names-root-files',
+    "in a child, the names of root-only files are free; the child's own file names are EEXIST",
+    ['§3.2 EEXIST only for files the directory has', '§3.1 release_agent, cgroup.sane_behavior at the root only'],
+    (s) => {
+      s.spawn('p1');
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/a/release_agent');
+      s.mkdir('$M1/a/cgroup.sane_behavior');
+      s.mkdir('$M1/a/tasks');
+      s.mkdir('$M1/a/cgroup.procs');
+      s.mkdir('$M1/a/notify_on_release');
+      s.readdir('$M1/a');
+      s.stat('$M1/a/release_agent');
+      s.read('$M1/a/release_agent');
+      s.write('$M1/a/release_agent', '/x');
+      s.readdir('$M1/a/release_agent');
+      s.write('$M1/a/release_agent/tasks', '$p1');
+      s.read('/proc/$p1/cgroup');
+      s.read('$M1/release_agent');
+      s.mkdir('$M1/a/release_agent/release_agent');
+      s.rename('$M1/a/cgroup.sane_behavior', '$M1/a/cgroup.procs');
+      s.rename('$M1/a/cgroup.sane_behavior', '$M1/a/sb');
+      s.readdir('$M1/a');
+      s.write('$M1/tasks', '$p1');
+      s.rmdir('$M1/a/release_agent/release_agent');
+      s.rmdir('$M1/a/release_agent');
+      s.rmdir('$M1/a/sb');
+      s.rmdir('$M1/a');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'dir-rename-names',
+    'renaming a populated cgroup onto names with spaces, a dash, UTF-8 and back: /proc/<pid>/cgroup follows',
+    ['§3.4 rename within the parent', '§12.1 path after rename'],
+    (s) => {
+      s.spawn('p1');
+      H(s);
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/a b');
+      s.mkdir('$M1/a/c');
+      s.write('$M1/a/c/tasks', '$p1');
+      s.rename('$M1/a', '$M1/a b');
+      s.rename('$M1/a', '$M1/x y z');
+      s.read('/proc/$p1/cgroup');
+      s.rename('$M1/x y z', '$M1/ lead');
+      s.read('/proc/$p1/cgroup');
+      s.rename('$M1/ lead/c', '$M1/ lead/-c');
+      s.read('/proc/$p1/cgroup');
+      s.rename('$M1/ lead', '$M1/ü ß');
+      s.read('/proc/$p1/cgroup');
+      s.read('$M1/ü ß/-c/tasks');
+      s.rename('$M1/ü ß', '$M1/a');
+      s.rename('$M1/a/-c', '$M1/a/c');
+      s.read('/proc/$p1/cgroup');
+      s.readdir('$M1');
+      s.write('$M1/tasks', '$p1');
+      s.rmdir('$M1/a/c');
+      s.rmdir('$M1/a');
+      s.rmdir('$M1/a b');
+      s.umount('$M1');
+    },
+  ),
 ];
