@@ -274,4 +274,79 @@ export const mountScenarios: Scenario[] = [
       s.umount('$M2');
     },
   ),
+  scenario(
+    'mount-agent-escape',
+    'in /proc/mounts a release agent with , = space tab newline or backslash is escaped in octal',
+    ['§2.6 show_options: seq_show_option escapes ",= \\t\\n\\\\"'],
+    (s) => {
+      s.mount('$M1', 'none,name=$H1,release_agent=/a=b');
+      s.read('/proc/mounts');
+      s.read('$M1/release_agent');
+      for (const agent of ['/x,y', '/t\tab', '/b\\s', '/n\nl', '/e=q=', '/all ,=\t\\']) {
+        s.write('$M1/release_agent', agent);
+        s.read('$M1/release_agent');
+        s.read('/proc/mounts');
+      }
+      s.umount('$M1');
+      s.mount('$M2', 'none,name=$H2,release_agent=/p q\t');
+      s.read('/proc/mounts');
+      s.read('$M2/release_agent');
+      s.umount('$M2');
+    },
+  ),
+
+  scenario(
+    'mount-clone-children-root-flag',
+    "the root's cgroup.clone_children is the clone_children of /proc/mounts; children copy their parent's at mkdir",
+    ['§4.5 clone_children inherited at mkdir', '§2.6 show_options reads the root flag'],
+    (s) => {
+      s.mount('$M1', 'none,name=$H1');
+      s.write('$M1/cgroup.clone_children', '1');
+      s.read('/proc/mounts');
+      s.mkdir('$M1/a');
+      s.read('$M1/a/cgroup.clone_children');
+      s.write('$M1/a/cgroup.clone_children', '0');
+      s.mkdir('$M1/a/b');
+      s.write('$M1/a/cgroup.clone_children', '1');
+      s.mkdir('$M1/a/c');
+      s.mkdir('$M1/a/c/d');
+      for (const p of ['a', 'a/b', 'a/c', 'a/c/d']) s.read(`$M1/${p}/cgroup.clone_children`);
+      s.write('$M1/cgroup.clone_children', '0');
+      s.read('/proc/mounts');
+      s.read('$M1/a/cgroup.clone_children');
+      for (const p of ['a/c/d', 'a/c', 'a/b', 'a']) s.rmdir(`$M1/${p}`);
+      s.umount('$M1');
+      s.mount('$M2', 'none,name=$H2,clone_children');
+      s.write('$M2/cgroup.clone_children', '0');
+      s.read('/proc/mounts');
+      s.mkdir('$M2/x');
+      s.read('$M2/x/cgroup.clone_children');
+      s.rmdir('$M2/x');
+      s.umount('$M2');
+    },
+  ),
+
+  scenario(
+    'remount-flags',
+    'remount of a childless hierarchy: xattr must match, clone_children is ignored, name may be left out',
+    ['§2.3 root flags and name must match', 'clone_children is a cgroup flag, not a root flag'],
+    (s) => {
+      s.mount('$M1', 'none,name=$H1,xattr');
+      s.remount('$M1', 'none,name=$H1,xattr');
+      s.remount('$M1', 'none,name=$H1');
+      s.remount('$M1', 'none,name=$H1,xattr,clone_children');
+      s.read('/proc/mounts');
+      s.read('$M1/cgroup.clone_children');
+      s.write('$M1/cgroup.clone_children', '1');
+      s.remount('$M1', 'none,name=$H1,xattr');
+      s.read('$M1/cgroup.clone_children');
+      s.remount('$M1', 'xattr,name=$H1');
+      s.remount('$M1', 'none,xattr');
+      s.remount('$M1', 'none,xattr,release_agent=$AGENT');
+      s.read('/proc/mounts');
+      s.remount('$M1', 'none,noprefix,xattr');
+      s.read('/proc/mounts');
+      s.umount('$M1');
+    },
+  ),
 ];
