@@ -395,4 +395,145 @@ export const releaseScenarios: Scenario[] = [
       s.umount('$M1');
     },
   ),
+  scenario(
+    'release-out-and-back',
+    'a task moved out and straight back in: the agent runs anyway (the check is made when the cgroup empties)',
+    ['§10.4 last task moved out -> agent(/X)', 'the queued agent does not look at the cgroup again'],
+    (s) => {
+      s.spawn('p1');
+      setup(s, ['x']);
+      s.write('$M1/x/tasks', '$p1');
+      s.releases();
+      s.write('$M1/tasks', '$p1');
+      s.write('$M1/x/tasks', '$p1');
+      s.releases();
+      s.read('$M1/x/tasks');
+      s.rmdir('$M1/x');
+      s.write('$M1/tasks', '$p1');
+      s.releases();
+      s.rmdir('$M1/x');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'release-two-by-one-write',
+    'one cgroup.procs write moving a thread group spread over two notify=1 cgroups releases both',
+    ['§10.4 each emptied cgroup is released', '§4.2 procs write moves every thread'],
+    (s) => {
+      s.spawn('p1');
+      s.thread('p1.t1');
+      s.thread('p1.t2');
+      setup(s, ['x', 'y', 'z']);
+      s.write('$M1/x/tasks', '$p1');
+      s.write('$M1/y/tasks', '$p1.t1');
+      s.write('$M1/y/tasks', '$p1.t2');
+      s.releases();
+      s.write('$M1/z/cgroup.procs', '$p1.t1');
+      s.releases();
+      s.read('$M1/z/tasks');
+      s.write('$M1/x/tasks', '$p1.t2');
+      s.write('$M1/y/tasks', '$p1');
+      s.releases();
+      s.kill('p1');
+      s.releases();
+      s.rmdir('$M1/x');
+      s.rmdir('$M1/y');
+      s.rmdir('$M1/z');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'release-many-exit',
+    'several tasks of a notify=1 cgroup killed one after the other: one release, at the last exit',
+    ['§10.4 last task exits -> agent(/X)', 'one of two leaves -> nothing'],
+    (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      s.spawn('p3');
+      s.spawn('p4', { parent: 'p3' });
+      setup(s, ['x', 'y']);
+      s.move('$M1/x', 'p1', 'p2', 'p3');
+      s.move('$M1/y', 'p4');
+      s.kill('p1');
+      s.kill('p2');
+      s.releases();
+      s.kill('p3');
+      s.releases();
+      s.read('$M1/x/tasks');
+      s.read('$M1/y/tasks');
+      s.kill('p4');
+      s.releases();
+      s.rmdir('$M1/x');
+      s.rmdir('$M1/y');
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'release-agent-rmdir-chain',
+    'an agent that removes the released cgroup: each rmdir releases the parent in turn, up a whole chain',
+    ['§10.4 rmdir of the last child -> agent(/P)', '§10.3 agent runs as root, outside the rmdir'],
+    (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      s.mount('$M1', 'none,name=$H1,release_agent=$RMAGENT');
+      s.write('$M1/notify_on_release', '1');
+      s.mkdir('$M1/a');
+      s.mkdir('$M1/a/b');
+      s.mkdir('$M1/a/b/c');
+      s.write('$M1/a/b/c/tasks', '$p1');
+      s.write('$M1/tasks', '$p1');
+      s.releases();
+      s.readdir('$M1');
+      s.mkdir('$M1/p');
+      s.mkdir('$M1/p/x');
+      s.mkdir('$M1/p/y');
+      s.write('$M1/p/x/tasks', '$p1');
+      s.write('$M1/p/y/tasks', '$p2');
+      s.write('$M1/tasks', '$p1');
+      s.releases();
+      s.readdir('$M1/p');
+      s.kill('p2');
+      s.releases();
+      s.readdir('$M1');
+      s.settle();
+      s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'release-agent-rmdir-notify0',
+    'the removing agent stops where notify_on_release is 0, and a parent with tasks is not released',
+    ['§10.4 X notify=0 -> nothing', '§10.2 count == 0 required'],
+    (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      s.mount('$M1', 'none,name=$H1,release_agent=$RMAGENT');
+      s.mkdir('$M1/q');
+      s.write('$M1/notify_on_release', '1');
+      s.mkdir('$M1/q/r');
+      s.read('$M1/q/r/notify_on_release');
+      s.write('$M1/q/r/notify_on_release', '1');
+      s.mkdir('$M1/q/r/s');
+      s.mkdir('$M1/t');
+      s.mkdir('$M1/t/u');
+      s.write('$M1/q/r/s/tasks', '$p1');
+      s.write('$M1/t/tasks', '$p2');
+      s.write('$M1/t/u/tasks', '$p1');
+      s.releases();
+      s.readdir('$M1/q');
+      s.write('$M1/tasks', '$p1');
+      s.releases();
+      s.readdir('$M1/t');
+      s.read('$M1/q/notify_on_release');
+      s.write('$M1/tasks', '$p2');
+      s.releases();
+      s.readdir('$M1');
+      s.rmdir('$M1/q');
+      s.settle();
+      s.umount('$M1');
+    },
+  ),
 ];
