@@ -110,7 +110,20 @@ def run(c):
         elif op == 'kill':
             pid = c['pid']
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            if c.get('reap', True):
+                os.waitpid(pid, 0)
+            else:
+                # leave it a zombie; wait until it is one
+                for _ in range(5000):
+                    try:
+                        with open('/proc/%d/stat' % pid) as f:
+                            if f.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                                break
+                    except OSError:
+                        break
+                    time.sleep(0.001)
+        elif op == 'reap':
+            os.waitpid(c['pid'], 0)
         elif op == 'thread':
             q, r = queue.Queue(), queue.Queue()
             t = threading.Thread(target=thread_body, args=(q, r), daemon=True)

@@ -206,6 +206,7 @@ interface LiveTask {
   leader?: string; // threads: the process name
   parent?: string; // processes: who reaps it
   zombie?: boolean; // a leader that exited while its threads live on
+  unreaped?: boolean; // killed, not yet reaped by its parent (the `zombie` step)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -356,7 +357,7 @@ export class LiveRunner implements Env {
   // ---- steps ----
   private actor(name: string | undefined): { conn: Conn; tid?: number } {
     const t = this.tasks.get(name ?? 'self');
-    if (!t?.alive || t.zombie) throw new Error(`task ${name} is not alive`);
+    if (!t?.alive || t.zombie || t.unreaped) throw new Error(`task ${name} is not alive`);
     if (t.leader !== undefined) {
       const leader = this.tasks.get(t.leader);
       if (!leader?.conn) throw new Error(`no leader for ${t.name}`);
@@ -408,7 +409,7 @@ export class LiveRunner implements Env {
         );
       case 'readdir':
         return result(await this.call(step.as, { op: 'readdir', path: x(step.path) }), (v) =>
-          normalizeNames(v as string[], this),
+          normalizeNames(v as string[], this, step.path),
         );
       case 'stat':
         return result(await this.call(step.as, { op: 'stat', path: x(step.path) }), (v) => {
@@ -459,6 +460,25 @@ export class LiveRunner implements Env {
       case 'kill':
         await this.killTask(step.task);
         return { ok: null };
+      case 'zombie': {
+        const t = this.tasks.get(step.task);
+        if (!t?.alive || t.leader !== undefined || t.zombie || t.unreaped || step.task === 'self')
+          throw new Error(`zombie: ${step.task} is not a live process`);
+        const reaper = this.reaperOf(t);
+        const r = await this.call(reaper, { op: 'kill', pid: t.pid, reap: false });
+        if (r.err !== undefined) throw new Error(`kill failed: ${r.err}`);
+        t.unreaped = true;
+        for (const o of this.tasks.values()) if (o.leader === t.name) o.alive = false;
+        return { ok: null };
+      }
+      case 'reap': {
+        const t = this.tasks.get(step.task);
+        if (!t?.alive || !t.unreaped) throw new Error(`reap: ${step.task} is not a zombie`);
+        const r = await this.call(this.reaperOf(t), { op: 'reap', pid: t.pid });
+        if (r.err !== undefined) throw new Error(`reap failed: ${r.err}`);
+        this.markDead(step.task);
+        return { ok: null };
+      }
       case 'leader_exit': {
         const t = this.tasks.get(step.task);
         if (!t?.alive || t.leader !== undefined || t.zombie || !t.conn)
@@ -526,6 +546,12 @@ export class LiveRunner implements Env {
     return { ok: null };
   }
 
+  /** Who waits for a process: its parent while that lives (and can act), else self (the subreaper). */
+  private reaperOf(t: LiveTask): string {
+    const p = t.parent !== undefined ? this.tasks.get(t.parent) : undefined;
+    return p?.alive && !p.zombie && !p.unreaped && t.parent !== undefined ? t.parent : 'self';
+  }
+
   private markDead(name: string): void {
     const t = this.tasks.get(name);
     if (!t) return;
@@ -546,9 +572,7 @@ export class LiveRunner implements Env {
       return;
     }
     if (name === 'self') throw new Error('kill: self cannot be killed in a scenario');
-    const p = t.parent !== undefined ? this.tasks.get(t.parent) : undefined;
-    const reaper = p?.alive && !p.zombie ? t.parent : 'self';
-    const r = await this.call(reaper, { op: 'kill', pid: t.pid });
+    const r = await this.call(this.reaperOf(t), { op: 'kill', pid: t.pid });
     if (r.err !== undefined) throw new Error(`kill failed: ${r.err}`);
     this.markDead(name);
   }

@@ -38,6 +38,8 @@ export type Step =
   | { op: 'spawn'; task: string; parent?: Actor; uid?: number; gid?: number }
   | { op: 'thread'; task: string }
   | { op: 'kill'; task: string }
+  | { op: 'zombie'; task: string }
+  | { op: 'reap'; task: string }
   | { op: 'leader_exit'; task: string }
   | { op: 'open'; fd: string; path: string; flags: 'r' | 'w'; as?: Actor }
   | { op: 'fdread'; fd: string; size?: number; at?: number }
@@ -153,6 +155,19 @@ export class ScenarioBuilder {
   /** SIGKILL a process (all its threads) and reap it; for 'p1.tN' the thread exits. */
   kill(task: string): this {
     return this.push({ op: 'kill', task });
+  }
+  /**
+   * SIGKILL a process without reaping it: it stays a zombie (its pid taken, /proc/<pid>
+   * present) until `reap`. Do not act as it afterwards. The simulator has no unreaped
+   * zombies: there `zombie` is a full exit (`k.exit`) and `reap` does nothing, so the
+   * fixture records where the two differ.
+   */
+  zombie(task: string): this {
+    return this.push({ op: 'zombie', task });
+  }
+  /** The parent of a `zombie` reaps it (waitpid). */
+  reap(task: string): this {
+    return this.push({ op: 'reap', task });
   }
   /**
    * The thread-group leader of p1 exits alone (SYS_exit from its main thread) while its
@@ -383,7 +398,15 @@ export function normalizeChunk(
   return { out: normalizeText(pathTemplate, whole.slice(0, end), env), carry: whole.slice(end) };
 }
 
-export function normalizeNames(names: string[], env: Env): string[] {
+/**
+ * A directory listing, sorted. In /proc/<pid>/task the names are thread ids: they become
+ * `$name` (`$?` for a task not the scenario's).
+ */
+export function normalizeNames(names: string[], env: Env, pathTemplate = ''): string[] {
+  if (/^\/proc\/[^/]+\/task$/.test(pathTemplate)) {
+    const live = env.liveNames();
+    return names.map((n) => `$${live.get(Number(n)) ?? '?'}`).sort();
+  }
   return names.map((n) => compress(substitute(n, env))).sort();
 }
 

@@ -74,6 +74,7 @@ interface SimTask {
   alive: boolean;
   leader?: string;
   zombie?: boolean;
+  unreaped?: boolean;
 }
 
 export class SimRunner implements Env {
@@ -121,7 +122,7 @@ export class SimRunner implements Env {
 
   private fsOf(actor: string | undefined): SimFs {
     const t = this.tasks.get(actor ?? 'self');
-    if (!t?.alive || t.zombie) throw new Error(`task ${actor} is not alive`);
+    if (!t?.alive || t.zombie || t.unreaped) throw new Error(`task ${actor} is not alive`);
     return this.k.as(t.pid).fs;
   }
 
@@ -167,7 +168,7 @@ export class SimRunner implements Env {
       case 'read':
         return normalizeText(step.path, this.fsOf(step.as).readFileSync(x(step.path), 'utf8'), this);
       case 'readdir':
-        return normalizeNames(this.fsOf(step.as).readdirSync(x(step.path)).map(String), this);
+        return normalizeNames(this.fsOf(step.as).readdirSync(x(step.path)).map(String), this, step.path);
       case 'stat': {
         const st = this.fsOf(step.as).statSync(x(step.path));
         return normalizeStat(st.mode, st.uid, st.gid);
@@ -238,6 +239,28 @@ export class SimRunner implements Env {
           }
         }
         if (!t.zombie) this.k.exit(t.pid);
+        t.alive = false;
+        return null;
+      }
+      case 'zombie': {
+        // no unreaped zombies in the simulator: the process exits fully; its name stays
+        // mapped to its pid until `reap`, as on the kernel
+        const t = this.tasks.get(step.task);
+        if (!t?.alive || t.leader !== undefined || t.zombie || t.unreaped)
+          throw new Error(`zombie: ${step.task} is not a live process`);
+        for (const th of this.tasks.values()) {
+          if (th.leader === t.name && th.alive) {
+            this.k.exit(th.pid);
+            th.alive = false;
+          }
+        }
+        this.k.exit(t.pid);
+        t.unreaped = true;
+        return null;
+      }
+      case 'reap': {
+        const t = this.tasks.get(step.task);
+        if (!t?.alive || !t.unreaped) throw new Error(`reap: ${step.task} is not a zombie`);
         t.alive = false;
         return null;
       }
