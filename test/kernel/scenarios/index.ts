@@ -5,6 +5,7 @@ import { fdScenarios } from './fds.ts';
 import { fileScenarios } from './files.ts';
 import { mountScenarios } from './mount.ts';
 import { permScenarios } from './perms.ts';
+import { procScenarios } from './procfs.ts';
 import { releaseScenarios } from './release.ts';
 import { taskScenarios } from './tasks.ts';
 
@@ -16,6 +17,7 @@ export const SCENARIOS: Scenario[] = [
   ...fdScenarios,
   ...releaseScenarios,
   ...permScenarios,
+  ...procScenarios,
 ];
 
 const seen = new Set<string>();
