@@ -941,8 +941,12 @@ export class Kernel implements FsBackend {
     const ctx = this.ctx(actor);
     for (const { ssid, ss } of h.subsys) ss.canCreate?.(parent.cssMap.get(ssid)!, ctx);
     const id = check(this.engine.cgroupCreate(parent.id), 'mkdir');
-    const cred = this.credentials(actor);
-    const node = new CgroupNode(id, name, parent, h, newInode(mode, cred.uid, cred.gid), this.engine, cred);
+    // A setgid parent gives the new directory (and its files) its group and the setgid bit.
+    const setgid = (parent.inode.mode & 0o2000) !== 0;
+    const actorCred = this.credentials(actor);
+    const cred = setgid ? { uid: actorCred.uid, gid: parent.inode.gid } : actorCred;
+    const dirMode = setgid ? mode | 0o2000 : mode;
+    const node = new CgroupNode(id, name, parent, h, newInode(dirMode, cred.uid, cred.gid), this.engine, cred);
     if (this.prof.inheritNotify) this.engine.cgroupSetNotify(id, this.engine.cgroupNotify(parent.id));
     node.cloneChildren = parent.cloneChildren;
     const made: number[] = [];
@@ -1057,9 +1061,13 @@ export class Kernel implements FsBackend {
       }
     }
     if (name === 'task' && !inTask) {
+      // The live threads, and a leader that exited before them (still listed, as Linux does).
       const group = () => {
         const g = this.engine.threadGroup(pid);
-        return typeof g === 'number' ? [] : [...g].map(String);
+        const ids = typeof g === 'number' ? [] : [...g];
+        const leader = this.engine.taskTgid(pid);
+        if (this.engine.taskState(leader) === TASK_ZOMBIE) ids.push(leader);
+        return ids.sort((a, b) => a - b).map(String);
       };
       if (more.length === 0) return { kind: 'dir', list: group, inode: newInode(0o555, owner.uid, owner.gid) };
       const tid = Number(more[0]);

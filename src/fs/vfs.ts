@@ -298,6 +298,13 @@ export class CgroupFs {
     if ((bits & mask) !== mask) throw sysError('EACCES', syscall, path);
   }
 
+  /** The sticky bit (check_sticky): only the owner of the entry or of the directory, or root, removes it. */
+  private mayDeleteSticky(dir: Inode, entry: Inode, syscall: string, path: string, dest?: string): void {
+    if (!(dir.mode & 0o1000)) return;
+    const cred = this.be.credentials(this.actor);
+    if (cred.uid !== 0 && cred.uid !== dir.uid && cred.uid !== entry.uid) throw sysError('EPERM', syscall, path, dest);
+  }
+
   // ---------------------------------------------------------------- directories
 
   mkdirSync(
@@ -357,6 +364,7 @@ export class CgroupFs {
       case 'cgdir': {
         if (r.cgrp.parent === null) throw sysError('EBUSY', 'rmdir', p); // a mountpoint
         this.mayAccess(r.cgrp.parent.inode, MAY_WRITE | MAY_EXEC, 'rmdir', p);
+        this.mayDeleteSticky(r.cgrp.parent.inode, r.cgrp.inode, 'rmdir', p);
         withPath('rmdir', p, () => this.be.rmdirCgroup(r.cgrp, this.actor));
         return;
       }
@@ -455,6 +463,7 @@ export class CgroupFs {
     const srcParent = src.cgrp.parent ?? src.cgrp;
     this.mayAccess(srcParent.inode, MAY_WRITE | MAY_EXEC, 'rename', o);
     this.mayAccess(parent.cgrp.inode, MAY_WRITE | MAY_EXEC, 'rename', n);
+    this.mayDeleteSticky(srcParent.inode, this.inodeOf(src), 'rename', o, n);
     const target = parent.cgrp.childMap.get(dst.name) ?? parent.hier.fileOf(parent.cgrp, dst.name);
     // The VFS compares the types of source and an existing target first.
     if (target !== undefined && src.kind === 'cgdir' && !('childMap' in target)) throw err('ENOTDIR');
@@ -668,6 +677,7 @@ export class CgroupFs {
     const content = this.snapshot(f, 'read');
     const pos = typeof position === 'number' && position >= 0 ? position : f.pos;
     const n = Math.max(0, Math.min(len, content.length - pos));
+    if (n === 0) return 0;
     content.copy(buffer, offset, pos, pos + n);
     if (!(typeof position === 'number' && position >= 0)) f.pos = pos + n;
     return n;
@@ -699,7 +709,11 @@ export class CgroupFs {
     if (buf.length === 0 && !rules.emptyWriteReachesHandler) return 0;
     if (buf.length > (r.file.cft.maxWriteLen ?? DEFAULT_MAX_WRITE)) throw sysError('E2BIG', 'write');
     if (!r.file.cft.write) throw sysError('EINVAL', 'write');
-    withPath('write', f.path, () => this.be.writeControl(r.cgrp, r.file, buf.toString('utf8'), this.actor));
+    // The kernel's handlers see a C string: the data ends at the first NUL byte.
+    const text = buf.toString('utf8');
+    const nul = text.indexOf('\0');
+    const cstring = nul < 0 ? text : text.slice(0, nul);
+    withPath('write', f.path, () => this.be.writeControl(r.cgrp, r.file, cstring, this.actor));
     return buf.length;
   }
 }

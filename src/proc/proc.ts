@@ -56,6 +56,9 @@ export function procCgroups(v: ProcView): string {
   return out;
 }
 
+/** seq_show_option escapes these in an option's value ('=' only in its name, recorded on 6.18). */
+const OPTION_VALUE_ESCAPES = ', \t\n\\';
+
 /** seq_escape: the given characters become octal escapes (\040 for a space). */
 export function mangle(s: string, chars: string): string {
   let out = '';
@@ -71,9 +74,9 @@ export function showOptions(h: Hierarchy): string {
   if (h.options.xattr) out += ',xattr';
   if (h.options.cpusetV2) out += ',cpuset_v2_mode';
   if (h.options.favorDynmods) out += ',favordynmods';
-  if (h.releaseAgent !== '') out += ',release_agent=' + mangle(h.releaseAgent, ',= \t\n\\');
+  if (h.releaseAgent !== '') out += ',release_agent=' + mangle(h.releaseAgent, OPTION_VALUE_ESCAPES);
   if (h.root.cloneChildren) out += ',clone_children';
-  if (h.name !== '') out += ',name=' + mangle(h.name, ',= \t\n\\');
+  if (h.name !== '') out += ',name=' + mangle(h.name, OPTION_VALUE_ESCAPES);
   return out;
 }
 
@@ -160,7 +163,8 @@ export function procPidStatus(v: ProcView, pid: number): string {
   const tgid = e.taskTgid(pid);
   const cred = v.credentials(pid);
   const threads = e.threadGroup(pid);
-  const nthreads = typeof threads === 'number' ? 0 : threads.length;
+  // A leader that exited before its threads still counts (signal->nr_threads, recorded on 6.18).
+  const nthreads = (typeof threads === 'number' ? 0 : threads.length) + (e.taskState(tgid) === TASK_ZOMBIE ? 1 : 0);
   return (
     `Name:\t${v.comm(pid)}\n` +
     `Umask:\t0022\n` +
