@@ -155,6 +155,7 @@ export class Kernel implements FsBackend {
 
   readonly mounts = new Map<string, Hierarchy>();
   readonly fdTable = { files: new Map<number, unknown>(), next: 3 };
+  readonly pidlists = new Map<string, { ids: Int32Array; refs: number }>();
   /** k.attach/attachMany: path → cgroup, cleared whenever a rename, mount or umount may change what a path names. */
   private readonly pathCache = new Map<string, CgroupNode>();
   readonly hostDirs = new Map<string, Inode>([
@@ -1003,6 +1004,10 @@ export class Kernel implements FsBackend {
     } finally {
       this.drainReleases();
     }
+  }
+
+  listPids(cgrp: CgroupNode, procs: boolean): Int32Array {
+    return this.engine.cgroupTasks(cgrp.id, procs);
   }
 
   readControl(cgrp: CgroupNode, file: FileEntry, actor: number): string {

@@ -25,6 +25,14 @@ export interface FdTable<T> {
 export interface FsBackend {
   /** This kernel's open descriptors (shared by every task's view of the filesystem). */
   readonly fdTable: FdTable<unknown>;
+  /**
+   * The kernel's per-cgroup pid lists of `tasks` / `cgroup.procs` (key `id:tasks|procs`),
+   * shared by the descriptors that have them open: a descriptor's first read reloads the list
+   * every other descriptor of that file then continues from.
+   */
+  readonly pidlists: Map<string, { ids: Int32Array; refs: number }>;
+  /** Sorted pids (or tgids) in `cgrp`, as the tasks / cgroup.procs files list them. */
+  listPids(cgrp: CgroupNode, procs: boolean): Int32Array;
   /** Mountpoint → hierarchy, in mount order. */
   readonly mounts: ReadonlyMap<string, Hierarchy>;
   /** Plain directories outside cgroupfs (mountpoints' ancestors and user-made ones). */

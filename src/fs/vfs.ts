@@ -115,14 +115,55 @@ export class Dirent {
   }
 }
 
+/**
+ * An open file. Reads follow the kernel's seq_file: a file is rendered when read at offset 0,
+ * or at an offset other than where its last read stopped (seqPos); reads that go on from
+ * there are served from what was rendered. tasks and cgroup.procs are pid lists instead: see
+ * PidlistCursor.
+ */
 interface OpenFile {
   path: string;
   res: Resolved;
   read: boolean;
   write: boolean;
-  /** Read snapshot, taken at the first read (as the kernel's seq_file/pidlist). */
   content: Buffer | null;
+  /** The file offset (sequential reads). */
   pos: number;
+  /** Where the seq_file's last read stopped. */
+  seqPos: number;
+  pidlist: PidlistCursor | null;
+}
+
+/**
+ * A tasks / cgroup.procs descriptor (cgroup-v1's pidlist seq_file): the list is the cgroup's
+ * shared one (FsBackend.pidlists), loaded by this descriptor's first read; each read goes on
+ * with the first pid after the last one shown, one "pid\n" record at a time.
+ */
+interface PidlistCursor {
+  key: string;
+  procs: boolean;
+  loaded: boolean;
+  lastPid: number;
+  /** The rest of the record being served. */
+  pending: string;
+}
+
+/** tasks and cgroup.procs are pid lists (core files only). */
+function pidlistKind(file: FileEntry): boolean | null {
+  if (file.ssid >= 0) return null;
+  return file.name === 'tasks' ? false : file.name === 'cgroup.procs' ? true : null;
+}
+
+/** Index of the first id greater than `after` in a sorted list. */
+function firstAfter(ids: Int32Array, after: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 type Data = string | Uint8Array | number;
@@ -623,12 +664,27 @@ export class CgroupFs {
     const ino = this.inodeOf(r);
     this.mayAccess(ino, (fl.read ? MAY_READ : 0) | (fl.write ? MAY_WRITE : 0), 'open', p);
     const fd = this.be.fdTable.next++;
-    this.fds.set(fd, { path: p, res: r, read: fl.read, write: fl.write, content: null, pos: 0 });
+    let pidlist: PidlistCursor | null = null;
+    const procs = r.kind === 'cgfile' && fl.read ? pidlistKind(r.file) : null;
+    if (r.kind === 'cgfile' && procs !== null) {
+      const key = `${r.cgrp.id}:${procs ? 'procs' : 'tasks'}`;
+      const shared = this.be.pidlists.get(key) ?? { ids: new Int32Array(0), refs: 0 };
+      shared.refs++;
+      this.be.pidlists.set(key, shared);
+      pidlist = { key, procs, loaded: false, lastPid: -1, pending: '' };
+    }
+    this.fds.set(fd, { path: p, res: r, read: fl.read, write: fl.write, content: null, pos: 0, seqPos: 0, pidlist });
     return fd;
   }
 
   closeSync(fd: number): void {
-    if (!this.fds.delete(fd)) throw sysError('EBADF', 'close');
+    const f = this.fds.get(fd);
+    if (f === undefined) throw sysError('EBADF', 'close');
+    this.fds.delete(fd);
+    if (f.pidlist !== null) {
+      const shared = this.be.pidlists.get(f.pidlist.key);
+      if (shared !== undefined && --shared.refs === 0) this.be.pidlists.delete(f.pidlist.key);
+    }
   }
 
   private fd(fd: number, syscall: string): OpenFile {
@@ -637,13 +693,19 @@ export class CgroupFs {
     return f;
   }
 
-  private snapshot(f: OpenFile, syscall: string): Buffer {
+  private snapshot(f: OpenFile, syscall: string, fresh = false): Buffer {
     if (!f.read) throw sysError('EBADF', syscall);
     const r = f.res;
     if (r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir')) {
       throw sysError('EISDIR', syscall);
     }
-    if (f.content === null) {
+    if (f.content === null || fresh) {
+      if (r.kind === 'cgfile' && f.pidlist !== null && !r.cgrp.removed) {
+        // A whole-file read from offset 0: this descriptor's load of the shared list.
+        const ids = this.be.listPids(r.cgrp, f.pidlist.procs);
+        this.be.pidlists.get(f.pidlist.key)!.ids = ids;
+        f.pidlist.loaded = true;
+      }
       if (r.kind === 'proc') {
         f.content = Buffer.from((r.node as Extract<ProcNode, { kind: 'file' }>).render());
       } else {
@@ -674,13 +736,56 @@ export class CgroupFs {
       offset = offsetOrOpts;
     }
     const len = length ?? buffer.byteLength - offset;
-    const content = this.snapshot(f, 'read');
-    const pos = typeof position === 'number' && position >= 0 ? position : f.pos;
-    const n = Math.max(0, Math.min(len, content.length - pos));
-    if (n === 0) return 0;
-    content.copy(buffer, offset, pos, pos + n);
-    if (!(typeof position === 'number' && position >= 0)) f.pos = pos + n;
+    const positional = typeof position === 'number' && position >= 0;
+    const pos = positional ? (position as number) : f.pos;
+    const restart = pos === 0 || pos !== f.seqPos;
+    let n: number;
+    if (f.pidlist !== null) {
+      n = this.readPidlist(f, f.pidlist, buffer, offset, len, pos, restart);
+    } else {
+      const content = this.snapshot(f, 'read', restart);
+      n = Math.max(0, Math.min(len, content.length - pos));
+      if (n > 0) content.copy(buffer, offset, pos, pos + n);
+    }
+    f.seqPos = pos + n;
+    if (!positional) f.pos = pos + n;
     return n;
+  }
+
+  /** A read of a tasks / cgroup.procs descriptor: records from the shared list (see PidlistCursor). */
+  private readPidlist(
+    f: OpenFile,
+    cur: PidlistCursor,
+    buffer: Uint8Array,
+    offset: number,
+    len: number,
+    pos: number,
+    restart: boolean,
+  ): number {
+    const r = f.res as Extract<Resolved, { kind: 'cgfile' }>;
+    if (!f.read) throw sysError('EBADF', 'read');
+    if (r.cgrp.removed) throw sysError('ENODEV', 'read');
+    const shared = this.be.pidlists.get(cur.key)!;
+    if (!cur.loaded) {
+      shared.ids = this.be.listPids(r.cgrp, cur.procs);
+      cur.loaded = true;
+    }
+    if (restart) {
+      cur.pending = '';
+      cur.lastPid = -1;
+    }
+    // A restart at a later offset renders from the start and skips to it (seq_file's traverse).
+    const skip = restart ? pos : 0;
+    let text = cur.pending;
+    const ids = shared.ids;
+    for (let i = firstAfter(ids, cur.lastPid); text.length < skip + len && i < ids.length; i++) {
+      text += `${ids[i]}\n`;
+      cur.lastPid = ids[i]!;
+    }
+    const out = text.slice(Math.min(skip, text.length), skip + len);
+    cur.pending = text.slice(Math.min(text.length, skip + len));
+    Buffer.from(out, 'latin1').copy(buffer, offset);
+    return out.length;
   }
 
   /** One write(2). For a control file: ENODEV if its cgroup is gone, E2BIG past its limit. */
