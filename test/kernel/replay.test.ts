@@ -92,6 +92,15 @@ export async function replay(
   return failures;
 }
 
+/**
+ * Recorded behaviour the simulator knowingly does not reproduce (README "Divergences from
+ * Linux"). These are listed as skipped, with the reason, never silently dropped.
+ */
+const KNOWN_DIVERGENCES: Record<string, string> = {
+  'zombie-unreaped':
+    'cgsim reaps a process when it exits: there are no unreaped zombies (only a leader that exits before its threads stays a zombie)',
+};
+
 const Kernel = await loadKernel();
 const all = fixtures();
 if (Kernel === null) {
@@ -104,6 +113,12 @@ if (Kernel === null) {
   const { check, engines } = await loadHelpers();
   for (const engine of engines) {
     for (const fx of all) {
+      const why = KNOWN_DIVERGENCES[fx.name];
+      if (why !== undefined) {
+        if (engine === engines[0]) console.log(`kernel replay: ${fx.name} skipped, a known divergence: ${why}`);
+        test.skip(`kernel fixture ${fx.name} [${engine}] (known divergence)`, () => {});
+        continue;
+      }
       test(`kernel fixture ${fx.name} [${engine}]`, async () => {
         const failures = await replay(Kernel, engine, fx, check);
         assert.ok(failures.length === 0, `${fx.name} [${engine}] differs from the kernel:\n  ${failures.join('\n  ')}`);
