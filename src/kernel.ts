@@ -641,7 +641,7 @@ export class Kernel implements FsBackend {
     }
     if (marks !== undefined) {
       for (const pid of arr)
-        if (this.engine.taskState(pid) !== TASK_FREE) marks.push(...this.leavingCgroups(cgrp, pid, false));
+        if (this.engine.taskState(pid) !== TASK_FREE) marks.push(...this.movers(cgrp, pid, false).map((m) => m.from));
     }
     const r = this.engine.attachMany(arr, cgrp.id);
     if (r < 0) throw sysError(codeOf(r), 'write', path);
@@ -704,16 +704,16 @@ export class Kernel implements FsBackend {
       this.moveTask(cgrp, pid, group, actor);
       return;
     }
-    const left = this.leavingCgroups(cgrp, pid, group);
+    const left = this.movers(cgrp, pid, group);
     this.moveTask(cgrp, pid, group, actor);
-    for (const n of left) {
-      if (marks !== undefined) marks.push(n);
-      else n.releasable = true;
+    for (const { from } of left) {
+      if (marks !== undefined) marks.push(from);
+      else from.releasable = true;
     }
   }
 
-  /** The cgroups of `cgrp`'s hierarchy that the LIVE task `pid` (or its thread group) would leave. */
-  private leavingCgroups(cgrp: CgroupNode, pid: number, group: boolean): CgroupNode[] {
+  /** The LIVE tasks a move of `pid` (or its thread group) into `cgrp` takes out of another cgroup, with that cgroup. */
+  private movers(cgrp: CgroupNode, pid: number, group: boolean): Array<{ pid: number; from: CgroupNode }> {
     let tasks: Iterable<number>;
     if (group) {
       const g = this.engine.threadGroup(pid);
@@ -721,11 +721,11 @@ export class Kernel implements FsBackend {
     } else {
       tasks = this.engine.taskState(pid) === TASK_LIVE ? [pid] : [];
     }
-    const out: CgroupNode[] = [];
+    const out: Array<{ pid: number; from: CgroupNode }> = [];
     for (const t of tasks) {
       const from = this.engine.taskCgroup(t, cgrp.hier.slot);
       const n = from === cgrp.id ? undefined : this.nodes.get(from);
-      if (n !== undefined) out.push(n);
+      if (n !== undefined) out.push({ pid: t, from: n });
     }
     return out;
   }
@@ -741,18 +741,7 @@ export class Kernel implements FsBackend {
       check(this.engine.attach(pid, cgrp.id, group), 'write');
       return;
     }
-    let tasks: Int32Array;
-    if (group) {
-      const g = this.engine.threadGroup(pid);
-      tasks = typeof g === 'number' ? new Int32Array(0) : g;
-    } else {
-      tasks = this.engine.taskState(pid) === TASK_LIVE ? Int32Array.of(pid) : new Int32Array(0);
-    }
-    const moving: Array<{ pid: number; from: CgroupNode }> = [];
-    for (const t of tasks) {
-      const from = this.engine.taskCgroup(t, h.slot);
-      if (from !== cgrp.id) moving.push({ pid: t, from: this.nodes.get(from)! });
-    }
+    const moving = this.movers(cgrp, pid, group);
     if (moving.length === 0) return;
     const ctx = this.ctx(actor);
     const asked: Array<{ ssid: number; pid: number; from: CgroupNode }> = [];
