@@ -66,6 +66,20 @@ export const MOUNT8_FLAGS: ReadonlySet<string> = new Set([
   '_netdev',
 ]);
 
+type FlagField = { [K in keyof MountOptions]: MountOptions[K] extends boolean ? K : never }[keyof MountOptions];
+
+/** Options that take no value: the field each sets, and to what. */
+const FLAG_OPTIONS: Record<string, [FlagField, boolean]> = {
+  none: ['none', true],
+  all: ['all', true],
+  noprefix: ['noprefix', true],
+  clone_children: ['cloneChildren', true],
+  xattr: ['xattr', true],
+  cpuset_v2_mode: ['cpusetV2', true],
+  favordynmods: ['favorDynmods', true],
+  nofavordynmods: ['favorDynmods', false],
+};
+
 const NAME_MAX_LEN = 63; // MAX_CGROUP_ROOT_NAMELEN - 1
 
 /**
@@ -91,39 +105,13 @@ export function parseMountOptions(data: string, subsystems: readonly string[]): 
     const eq = token.indexOf('=');
     const key = eq < 0 ? token : token.slice(0, eq);
     const value = eq < 0 ? null : token.slice(eq + 1);
+    const flag = FLAG_OPTIONS[key];
+    if (flag !== undefined) {
+      if (value !== null) throw fail(); // a flag takes no value
+      o[flag[0]] = flag[1];
+      continue;
+    }
     switch (key) {
-      case 'none':
-        if (value !== null) throw fail();
-        o.none = true;
-        continue;
-      case 'all':
-        if (value !== null) throw fail();
-        o.all = true;
-        continue;
-      case 'noprefix':
-        if (value !== null) throw fail();
-        o.noprefix = true;
-        continue;
-      case 'clone_children':
-        if (value !== null) throw fail();
-        o.cloneChildren = true;
-        continue;
-      case 'xattr':
-        if (value !== null) throw fail();
-        o.xattr = true;
-        continue;
-      case 'cpuset_v2_mode':
-        if (value !== null) throw fail();
-        o.cpusetV2 = true;
-        continue;
-      case 'favordynmods':
-        if (value !== null) throw fail();
-        o.favorDynmods = true;
-        continue;
-      case 'nofavordynmods':
-        if (value !== null) throw fail();
-        o.favorDynmods = false;
-        continue;
       case 'release_agent':
         if (value === null || value === '') throw fail(); // a string parameter cannot be empty
         if (o.releaseAgent !== null) throw fail(); // "release_agent respecified"
