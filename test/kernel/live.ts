@@ -276,7 +276,9 @@ export class LiveRunner implements Env {
         this.values.set(key, `${NAME_PREFIX}${this.tag}_${key}_`.padEnd(63, 'x'));
       } else if (/^AGENT\d*$/.test(key)) {
         const p = join(this.tmp, `${key.toLowerCase()}.sh`);
-        fs.writeFileSync(p, `#!/bin/sh\necho '$${key}' "$@" >> '${this.log}'\n`, { mode: 0o755 });
+        // each line starts with the agent's pid: the order in which the kernel started the
+        // agents (an ordered `releases` sorts by it; the scripts' appends can race)
+        fs.writeFileSync(p, `#!/bin/sh\necho "$$" '$${key}' "$@" >> '${this.log}'\n`, { mode: 0o755 });
         this.values.set(key, p);
       } else if (/^RMAGENT\d*$/.test(key)) {
         // logs like $AGENT, then removes the released cgroup under $M1 (our own mount point;
@@ -285,7 +287,7 @@ export class LiveRunner implements Env {
         const m1 = join(this.tmp, 'm1');
         fs.writeFileSync(
           p,
-          `#!/bin/sh\necho '$${key}' "$@" >> '${this.log}'\nrmdir -- '${m1}'"$1" 2>> '${this.tmp}/rmagent.err'\n`,
+          `#!/bin/sh\necho "$$" '$${key}' "$@" >> '${this.log}'\nrmdir -- '${m1}'"$1" 2>> '${this.tmp}/rmagent.err'\n`,
           { mode: 0o755 },
         );
         this.values.set(key, p);
@@ -513,7 +515,21 @@ export class LiveRunner implements Env {
         } catch {
           // no agent ran yet
         }
-        return { ok: normalizeReleases(text.split('\n').filter((l) => l !== '')) };
+        // '<agent pid> $AGENT /path': ordered by the agents' pids (their start order)
+        const logged = text
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => {
+            const m = /^(\d+) (.*)$/.exec(l);
+            return { pid: m ? Number(m[1]) : 0, line: m ? (m[2] ?? '') : l };
+          });
+        if (step.ordered) logged.sort((a, b) => a.pid - b.pid);
+        return {
+          ok: normalizeReleases(
+            logged.map((l) => l.line),
+            step.ordered === true,
+          ),
+        };
       }
     }
   }

@@ -45,7 +45,7 @@ export type Step =
   | { op: 'fdread'; fd: string; size?: number; at?: number }
   | { op: 'fdwrite'; fd: string; data: string }
   | { op: 'close'; fd: string }
-  | { op: 'releases' }
+  | { op: 'releases'; ordered?: boolean }
   | { op: 'settle' };
 
 export type Op = Step['op'];
@@ -204,6 +204,15 @@ export class ScenarioBuilder {
   /** The release-agent invocations since the previous `releases` step (sorted). */
   releases(): this {
     return this.push({ op: 'releases' });
+  }
+  /**
+   * The release-agent invocations since the previous `releases` step, in the order the
+   * agents logged them (on the kernel: the order their scripts appended to the shared log;
+   * in the simulator: the order of the 'release' events). Only use it where the kernel's
+   * order proved stable (`npm run record -- --check`).
+   */
+  releasesOrdered(): this {
+    return this.push({ op: 'releases', ordered: true });
   }
   /**
    * Let the kernel finish deferred work (300 ms on the kernel, nothing in the simulator): a
@@ -416,9 +425,9 @@ export function normalizeStat(mode: number, uid: number, gid: number): StatResul
   return { type, mode: (mode & 0o7777).toString(8).padStart(4, '0'), uid, gid };
 }
 
-/** `releases` lines: '$AGENT /path', sorted. */
-export function normalizeReleases(lines: string[]): string[] {
-  return [...lines].sort();
+/** `releases` lines: '$AGENT /path', sorted (or as logged, for an ordered `releases`). */
+export function normalizeReleases(lines: string[], ordered = false): string[] {
+  return ordered ? [...lines] : [...lines].sort();
 }
 
 /** The placeholder values the simulator uses (the kernel side makes unique ones). */
@@ -442,6 +451,7 @@ export function describe(index: number, step: Step): string {
   }
   if (typeof s.data === 'string') parts.push(JSON.stringify(compress(s.data)));
   if (s.remount) parts.push('(remount)');
+  if (s.ordered) parts.push('(ordered)');
   if (s.as !== undefined) parts.push(`as ${String(s.as)}`);
   if (s.parent !== undefined) parts.push(`from ${String(s.parent)}`);
   return parts.join(' ');

@@ -292,7 +292,7 @@ export class SimRunner implements Env {
             }
           }
         }
-        return normalizeReleases(lines);
+        return normalizeReleases(lines, step.ordered === true);
       }
       case 'settle':
         return null;

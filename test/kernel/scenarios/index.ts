@@ -4,6 +4,7 @@ import { dirScenarios } from './dirs.ts';
 import { fdScenarios } from './fds.ts';
 import { fileScenarios } from './files.ts';
 import { mountScenarios } from './mount.ts';
+import { multiScenarios } from './multi.ts';
 import { permScenarios } from './perms.ts';
 import { procScenarios } from './procfs.ts';
 import { releaseScenarios } from './release.ts';
@@ -18,6 +19,7 @@ export const SCENARIOS: Scenario[] = [
   ...releaseScenarios,
   ...permScenarios,
   ...procScenarios,
+  ...multiScenarios,
 ];
 
 const seen = new Set<string>();
