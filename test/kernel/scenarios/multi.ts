@@ -156,7 +156,7 @@ export const multiScenarios: Scenario[] = [
       s.write('$M2/y/tasks', '$p1');
       s.write('$M2/cgroup.procs', '$p1');
       s.write('$M1/cgroup.procs', '$p1');
-      s.releases();
+      s.releasesOrdered();
       s.read('/proc/$p1/cgroup');
       s.kill('p1');
       s.releases();
@@ -421,6 +421,70 @@ export const multiScenarios: Scenario[] = [
       s.releases();
       for (const p of ['d/e/f', 'd/e', 'd', 'a/b', 'a', 'c']) s.rmdir(`$M1/${p}`);
       s.umount('$M1');
+    },
+  ),
+
+  scenario(
+    'multi-release-after-destroy',
+    'the middle of three hierarchies destroyed while a task sits in its root: the exit still releases in the other two',
+    ['§2.4 destroyed on last umount without children', '§10.3 agent per hierarchy', '§10.4 last task exits'],
+    (s) => {
+      s.spawn('p1');
+      s.mount('$M1', 'none,name=$H1,release_agent=$AGENT');
+      s.mount('$M2', 'none,name=$H2,release_agent=$AGENT2');
+      s.mount('$M3', 'none,name=$H3,release_agent=$AGENT3');
+      s.mkdir('$M1/x');
+      s.mkdir('$M3/z');
+      s.write('$M1/x/notify_on_release', '1');
+      s.write('$M3/z/notify_on_release', '1');
+      s.write('$M3/z/tasks', '$p1');
+      s.write('$M1/x/tasks', '$p1');
+      s.read('/proc/$p1/cgroup');
+      s.umount('$M2');
+      s.settle();
+      s.read('/proc/$p1/cgroup');
+      s.spawn('p2', { parent: 'p1' });
+      s.read('/proc/$p2/cgroup');
+      s.read('$M1/x/tasks');
+      s.kill('p1');
+      s.releases();
+      s.kill('p2');
+      s.releasesOrdered();
+      s.rmdir('$M1/x');
+      s.rmdir('$M3/z');
+      s.umount('$M1');
+      s.umount('$M3');
+    },
+  ),
+
+  scenario(
+    'multi-release-group-exit',
+    'a thread group spread over notify cgroups of two hierarchies exits: one agent per emptied cgroup, in each hierarchy',
+    ['§7 exit of every thread', '§10.4 each emptied cgroup -> agent', '§10.3 agent per hierarchy'],
+    (s) => {
+      s.spawn('p1');
+      s.thread('p1.t1');
+      s.thread('p1.t2');
+      s.mount('$M1', 'none,name=$H1,release_agent=$AGENT');
+      s.mount('$M2', 'none,name=$H2,release_agent=$AGENT2');
+      for (const p of ['$M1/a', '$M1/b', '$M2/c', '$M2/c/d']) {
+        s.mkdir(p);
+        s.write(`${p}/notify_on_release`, '1');
+      }
+      s.write('$M1/a/tasks', '$p1');
+      s.write('$M1/b/tasks', '$p1.t1');
+      s.write('$M2/c/d/tasks', '$p1.t2');
+      s.write('$M2/c/tasks', '$p1.t1');
+      s.kill('p1.t1');
+      s.releases();
+      s.read('$M2/c/cgroup.procs');
+      s.kill('p1');
+      s.releases();
+      s.rmdir('$M2/c/d');
+      s.releases();
+      for (const p of ['$M1/a', '$M1/b', '$M2/c']) s.rmdir(p);
+      s.umount('$M1');
+      s.umount('$M2');
     },
   ),
 ];
