@@ -487,4 +487,79 @@ export const multiScenarios: Scenario[] = [
       s.umount('$M2');
     },
   ),
+
+  scenario(
+    'multi-rename-one',
+    'cgroups of the same name in two hierarchies: a rename, a release and an rmdir in one leave the other alone',
+    ['§3.4 rename within one hierarchy', '§12.1 per-hierarchy paths', '§10.3 path computed at release'],
+    (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      s.mount('$M1', 'none,name=$H1,release_agent=$AGENT');
+      s.mount('$M2', 'none,name=$H2,release_agent=$AGENT2');
+      for (const m of ['$M1', '$M2']) {
+        s.mkdir(`${m}/a`);
+        s.mkdir(`${m}/a/s`);
+        s.write(`${m}/a/s/notify_on_release`, '1');
+      }
+      s.write('$M1/a/s/tasks', '$p1');
+      s.write('$M2/a/s/tasks', '$p1');
+      s.write('$M2/a/s/tasks', '$p2');
+      s.rename('$M1/a', '$M1/b');
+      s.read('/proc/$p1/cgroup');
+      s.read('/proc/$p2/cgroup');
+      s.rename('$M1/b/s', '$M1/b/t');
+      s.kill('p1');
+      s.releases();
+      s.read('$M2/a/s/tasks');
+      s.rmdir('$M1/b/t');
+      s.rmdir('$M1/b');
+      s.readdir('$M2/a');
+      s.rename('$M2/a', '$M2/b');
+      s.read('/proc/$p2/cgroup');
+      s.write('$M2/tasks', '$p2');
+      s.releases();
+      s.kill('p2');
+      s.rmdir('$M2/b/s');
+      s.rmdir('$M2/b');
+      s.umount('$M1');
+      s.umount('$M2');
+    },
+  ),
+
+  scenario(
+    'multi-umount-kept-remount-agent',
+    'two hierarchies unmounted with children: releases still run with the agent set at mount, and after mounting again by name',
+    ['§2.3 umount with children keeps the hierarchy', '§10.3 agent per hierarchy'],
+    (s) => {
+      s.spawn('p1');
+      s.spawn('p2');
+      s.mount('$M1', 'none,name=$H1,release_agent=$AGENT');
+      s.mount('$M2', 'none,name=$H2,release_agent=$AGENT2');
+      s.mkdir('$M1/x');
+      s.mkdir('$M2/y');
+      s.write('$M1/x/notify_on_release', '1');
+      s.write('$M2/y/notify_on_release', '1');
+      s.write('$M1/x/tasks', '$p1');
+      s.write('$M2/y/tasks', '$p1');
+      s.write('$M1/x/tasks', '$p2');
+      s.umount('$M1');
+      s.umount('$M2');
+      s.kill('p1');
+      s.releases();
+      s.read('/proc/$p2/cgroup');
+      s.mount('$M2', 'name=$H1');
+      s.mount('$M1', 'name=$H2');
+      s.read('/proc/mounts');
+      s.read('$M2/release_agent');
+      s.read('$M1/release_agent');
+      s.read('$M2/x/tasks');
+      s.kill('p2');
+      s.releases();
+      s.rmdir('$M2/x');
+      s.rmdir('$M1/y');
+      s.umount('$M1');
+      s.umount('$M2');
+    },
+  ),
 ];
