@@ -183,6 +183,8 @@ export class Kernel implements FsBackend {
   private readonly events = new EventEmitter();
   private readonly releaseMode: KernelOptions['releaseAgent'];
   private draining = false;
+  /** Profile 'v11': releases taken from the engine's queue, delivered from the end (newest first). */
+  private readonly releaseStack: number[] = [];
   private readonly core;
   /** Subsystems whose fork-time / exit-time callbacks must run now (recomputed on bind/unbind). */
   private forkSs: number[] = [];
@@ -1115,7 +1117,7 @@ export class Kernel implements FsBackend {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (let id = this.engine.releasePop(); id !== 0; id = this.engine.releasePop()) {
+      for (let id = this.nextRelease(); id !== 0; id = this.nextRelease()) {
         const node = this.nodes.get(id);
         if (node === undefined || node.removed || node.parent === null) continue;
         const e = this.engine;
@@ -1137,6 +1139,13 @@ export class Kernel implements FsBackend {
     } finally {
       this.draining = false;
     }
+  }
+
+  /** The next queued release: the engine's oldest, or (profile 'v11') the newest of what is queued. */
+  private nextRelease(): number {
+    if (!this.prof.releaseNewestFirst) return this.engine.releasePop();
+    for (let id = this.engine.releasePop(); id !== 0; id = this.engine.releasePop()) this.releaseStack.push(id);
+    return this.releaseStack.pop() ?? 0;
   }
 
   private deliver(ev: ReleaseEvent): void {

@@ -98,6 +98,12 @@ export interface Profile {
   defaultSubsystems(): Subsystem<any>[];
   /** Keep the 2.6.24 RELEASABLE flag and require it before a release is delivered. */
   readonly releasableFlag: boolean;
+  /**
+   * Deliver the releases one operation queued newest first: 2.6.24 added to the head of its
+   * release list and its worker took from the head. Modern kernels queue one work item per
+   * cgroup, oldest first (recorded on 6.18).
+   */
+  readonly releaseNewestFirst: boolean;
   /** Attaching an exiting (zombie) task: this errno (2.6.24: ESRCH), or null (modern: a no-op). */
   readonly attachExitingErrno: ErrnoCode | null;
   /** The name container_clone() gives the new child of the task's cgroup. */
@@ -172,6 +178,7 @@ export const V1: Profile = {
   },
   defaultSubsystems: builtinSubsystems,
   releasableFlag: false,
+  releaseNewestFirst: false,
   attachExitingErrno: null,
   cloneName,
 };
@@ -211,6 +218,7 @@ export const V11: Profile = {
   // The V11 subsystems in their V11 ids: cpuset 0, cpuacct 1, debug 2.
   defaultSubsystems: () => [cpusetSubsystem(), cpuacctSubsystem(), debugSubsystem()],
   releasableFlag: true,
+  releaseNewestFirst: true,
   attachExitingErrno: 'ESRCH', // attach_task_by_pid: PF_EXITING -> ESRCH
   cloneName,
 };

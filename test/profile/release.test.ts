@@ -148,5 +148,20 @@ for (const engine of ENGINES) {
     assert.is(k.fs.readFileSync('/n/a/releasable', 'utf8'), '1\n');
   });
 
+  t('one exit releasing cgroups of two hierarchies: newest queued first (2.6.24 release list)', async () => {
+    const { k, seen, mk, put } = await setup();
+    k.mount('/acct', 'cpuacct,release_agent=/sbin/agent2');
+    mk('/x');
+    k.fs.mkdirSync('/acct/y');
+    k.fs.writeFileSync('/acct/y/notify_on_release', '1');
+    const p = k.fork(1);
+    put(p, '/x');
+    k.fs.writeFileSync('/acct/y/tasks', String(p));
+    k.exit(p);
+    // Queued /x (older hierarchy) then /y; 2.6.24's worker takes the newest first.
+    assert.equal(seen, ['/y', '/x']);
+    assertIntegrity(k.engine);
+  });
+
   t.run();
 }
