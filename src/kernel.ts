@@ -1011,11 +1011,16 @@ export class Kernel implements FsBackend {
   procLookup(rel: string[], actor: number): ProcNode | undefined {
     const view = this.procView();
     const dirInode = newInode(0o555, 0, 0);
-    const file = (render: () => string): ProcNode => ({ kind: 'file', render, inode: newInode(0o444, 0, 0) });
+    const file = (render: () => string, writeErrno?: 'EIO'): ProcNode => ({
+      kind: 'file',
+      render,
+      inode: newInode(0o444, 0, 0),
+      ...(writeErrno ? { writeErrno } : {}),
+    });
     const pr = this.prof.proc;
     if (rel.length === 0) return { kind: 'dir', list: () => [...pr.rootEntries], inode: dirInode };
     const [head, ...rest] = rel;
-    if (rest.length === 0 && head === pr.global) return file(() => pr.renderGlobal(view));
+    if (rest.length === 0 && head === pr.global) return file(() => pr.renderGlobal(view), 'EIO');
     if (rest.length === 0 && head === 'mounts') return file(() => procMounts(view, pr.mountLine));
     // /proc/self is the acting task's process (its thread-group leader); thread-self is the thread.
     if (head === 'thread-self' && pr.rootEntries.includes('thread-self')) {

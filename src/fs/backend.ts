@@ -14,7 +14,13 @@ export interface Credentials {
 /** A /proc entry: a directory with a listing, or a file rendered on open. */
 export type ProcNode =
   | { kind: 'dir'; list: () => string[]; inode: Inode }
-  | { kind: 'file'; render: () => string; inode: Inode };
+  | {
+      kind: 'file';
+      render: () => string;
+      inode: Inode;
+      /** What write(2) fails with (procfs files have no write method: EINVAL; /proc/cgroups: EIO). */
+      writeErrno?: 'EINVAL' | 'EIO';
+    };
 
 /** The open-file table entry type is owned by the fs layer; the kernel only stores them. */
 export interface FdTable<T> {

@@ -525,7 +525,7 @@ export class CgroupFs {
     if (r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir')) {
       throw sysError('EISDIR', 'unlink', p);
     }
-    if (r.kind === 'proc') throw sysError('EACCES', 'unlink', p);
+    if (r.kind === 'proc') throw sysError('EPERM', 'unlink', p);
     this.mayAccess(r.cgrp.inode, MAY_WRITE | MAY_EXEC, 'unlink', p);
     throw sysError('EPERM', 'unlink', p); // cgroupfs has no unlink operation
   }
@@ -655,12 +655,12 @@ export class CgroupFs {
         this.mayAccess(parent.cgrp.inode, MAY_WRITE | MAY_EXEC, 'open', p);
         throw sysError('EACCES', 'open', p);
       }
-      throw sysError(parent.kind === 'host' ? 'EROFS' : 'EACCES', 'open', p);
+      // procfs has no create operation for new names: ENOENT (recorded on 6.18).
+      throw sysError(parent.kind === 'host' ? 'EROFS' : parent.kind === 'proc' ? 'ENOENT' : 'EACCES', 'open', p);
     }
     if (fl.create && fl.excl) throw sysError('EEXIST', 'open', p);
     const dir = r.kind === 'host' || r.kind === 'cgdir' || (r.kind === 'proc' && r.node.kind === 'dir');
     if (dir && fl.write) throw sysError('EISDIR', 'open', p);
-    if (r.kind === 'proc' && fl.write) throw sysError('EACCES', 'open', p);
     const ino = this.inodeOf(r);
     this.mayAccess(ino, (fl.read ? MAY_READ : 0) | (fl.write ? MAY_WRITE : 0), 'open', p);
     const fd = this.be.fdTable.next++;
@@ -807,6 +807,8 @@ export class CgroupFs {
       buf = Buffer.from(data.buffer, data.byteOffset + off, len);
     }
     const r = f.res;
+    if (r.kind === 'proc')
+      throw sysError(r.node.kind === 'file' ? (r.node.writeErrno ?? 'EINVAL') : 'EISDIR', 'write', f.path);
     if (r.kind !== 'cgfile') throw sysError('EINVAL', 'write');
     if (r.cgrp.removed) throw sysError('ENODEV', 'write');
     const rules = this.be.vfsRules;
