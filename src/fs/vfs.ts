@@ -419,7 +419,7 @@ export class CgroupFs {
         return;
       }
       case 'proc':
-        throw sysError(r.node.kind === 'file' ? 'ENOTDIR' : 'EACCES', 'rmdir', p);
+        throw sysError(r.node.kind === 'file' ? 'ENOTDIR' : 'EPERM', 'rmdir', p);
     }
   }
 
@@ -483,6 +483,8 @@ export class CgroupFs {
     if (src.kind === 'cgdir' && src.cgrp.parent === null) throw err('EBUSY');
     const srcMount = src.kind === 'cgdir' || src.kind === 'cgfile' ? src.mount : null;
     const dstMount = dst.parent.kind === 'cgdir' ? dst.parent.mount : null;
+    // Within /proc nothing can be renamed (ENOENT, recorded on 6.18); across filesystems EXDEV.
+    if (src.kind === 'proc' && dst.parent.kind === 'proc') throw err('ENOENT');
     if (src.kind === 'proc' || dst.parent.kind === 'proc') throw err('EXDEV');
     if (
       srcMount !== dstMount ||
@@ -578,7 +580,9 @@ export class CgroupFs {
 
   chmodSync(path: string, mode: number | string): void {
     const p = this.normalize(path, 'chmod');
-    const ino = this.inodeOf(this.resolve(p, 'chmod'));
+    const r = this.resolve(p, 'chmod');
+    if (r.kind === 'proc') throw sysError('EPERM', 'chmod', p); // procfs refuses setattr
+    const ino = this.inodeOf(r);
     const cred = this.be.credentials(this.actor);
     if (cred.uid !== 0 && cred.uid !== ino.uid) throw sysError('EPERM', 'chmod', p);
     ino.mode = (typeof mode === 'string' ? parseInt(mode, 8) : mode) & 0o7777;
@@ -586,7 +590,9 @@ export class CgroupFs {
 
   chownSync(path: string, uid: number, gid: number): void {
     const p = this.normalize(path, 'chown');
-    const ino = this.inodeOf(this.resolve(p, 'chown'));
+    const r = this.resolve(p, 'chown');
+    if (r.kind === 'proc') throw sysError('EPERM', 'chown', p); // procfs refuses setattr
+    const ino = this.inodeOf(r);
     const cred = this.be.credentials(this.actor);
     const changesUid = uid !== -1 && uid !== ino.uid;
     const changesGid = gid !== -1 && gid !== ino.gid;
