@@ -21,6 +21,7 @@
  * Handlers get the cgroup through `css.cgroup` (the cgroup's own "self" css, as in Linux).
  */
 
+import { Buffer } from 'node:buffer';
 import { sysError } from '../errors.ts';
 import type { Cftype, Css } from './defs.ts';
 import { CFTYPE_ONLY_ON_ROOT } from './defs.ts';
@@ -38,14 +39,30 @@ export interface CoreOps {
 
 const PATH_MAX = 4096;
 
-/** Format sorted ids one per line, as the tasks and cgroup.procs files do. */
+/**
+ * Sorted ids one per line ("%d\n" each), as the tasks and cgroup.procs files show them,
+ * written as ASCII digits straight into a buffer: a million pids take a few milliseconds.
+ */
+export function formatIdsBytes(ids: Int32Array): Buffer {
+  const buf = Buffer.allocUnsafe(ids.length * 11); // at most 10 digits and '\n' each
+  let o = 0;
+  for (let i = 0; i < ids.length; i++) {
+    let v = ids[i]!;
+    let width = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) width++;
+    o += width;
+    for (let p = o - 1; p >= o - width; p--) {
+      buf[p] = 48 + (v % 10);
+      v = (v / 10) | 0;
+    }
+    buf[o++] = 10;
+  }
+  return buf.subarray(0, o);
+}
+
+/** formatIdsBytes as a string. */
 export function formatIds(ids: Int32Array): string {
-  if (ids.length === 0) return '';
-  // Joining through an array is the fastest portable way for large lists.
-  const parts = new Array<string>(ids.length + 1);
-  for (let i = 0; i < ids.length; i++) parts[i] = String(ids[i]);
-  parts[ids.length] = '';
-  return parts.join('\n');
+  return formatIdsBytes(ids).toString('latin1');
 }
 
 /** The pid written to tasks/cgroup.procs: strstrip, base-0 int, negative → EINVAL. */

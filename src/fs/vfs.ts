@@ -9,6 +9,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { posix } from 'node:path';
+import { formatIdsBytes } from '../cgroup/core-files.ts';
 import type { CgroupNode, FileEntry, Hierarchy, Inode } from '../cgroup/tree.ts';
 import { newInode } from '../cgroup/tree.ts';
 import { isSysError, sysError } from '../errors.ts';
@@ -711,8 +712,8 @@ export class CgroupFs {
         const ids = this.be.listPids(r.cgrp, f.pidlist.procs);
         this.be.pidlists.get(f.pidlist.key)!.ids = ids;
         f.pidlist.loaded = true;
-      }
-      if (r.kind === 'proc') {
+        f.content = formatIdsBytes(ids);
+      } else if (r.kind === 'proc') {
         f.content = Buffer.from((r.node as Extract<ProcNode, { kind: 'file' }>).render());
       } else {
         if (r.cgrp.removed) throw sysError('ENODEV', syscall);
