@@ -22,7 +22,7 @@ import type { Engine, EngineStats } from './engine/types.ts';
 import { CPU_SYS, CPU_USER, INIT_PID, TASK_FREE, TASK_LIVE, TASK_ZOMBIE } from './engine/types.ts';
 import { check, codeOf, sysError } from './errors.ts';
 import type { Credentials, FsBackend, ProcNode } from './fs/backend.ts';
-import { CgroupFs } from './fs/vfs.ts';
+import { CgroupFs, mountOf } from './fs/vfs.ts';
 import type { ProcView } from './proc/proc.ts';
 import { procMounts, procPidStatus } from './proc/proc.ts';
 
@@ -664,14 +664,7 @@ export class Kernel implements FsBackend {
 
   private resolveCgroup(path: string, syscall: string): CgroupNode {
     const abs = posix.resolve('/', path);
-    let mount: string | undefined;
-    for (const mp of this.mounts.keys()) {
-      if (
-        (abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) &&
-        (mount === undefined || mp.length > mount.length)
-      )
-        mount = mp;
-    }
+    const mount = mountOf(this.mounts, abs);
     if (mount === undefined) throw sysError('ENOENT', syscall, path);
     let cgrp = this.mounts.get(mount)!.root;
     if (abs !== mount) {

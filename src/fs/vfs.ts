@@ -23,6 +23,29 @@ const S_IFREG = 0o100000;
 /** Default write limit of a control file (one page). */
 export const DEFAULT_MAX_WRITE = 4096;
 
+/** The longest mountpoint that is `abs` or a directory above it (component-wise), if any. */
+export function mountOf(mounts: ReadonlyMap<string, unknown>, abs: string): string | undefined {
+  let mount: string | undefined;
+  for (const mp of mounts.keys()) {
+    const under = mp === '/' || (abs.startsWith(mp) && (abs.length === mp.length || abs.charCodeAt(mp.length) === 47));
+    if (under && (mount === undefined || mp.length > mount.length)) mount = mp;
+  }
+  return mount;
+}
+
+/** `raw` as an absolute, normal path: as it is when it already is one (the common case), else resolved. */
+function absolute(raw: string): string {
+  if (
+    raw.charCodeAt(0) === 47 &&
+    !raw.includes('//') &&
+    !raw.includes('/.') &&
+    (raw.length === 1 || !raw.endsWith('/'))
+  ) {
+    return raw;
+  }
+  return posix.resolve('/', raw);
+}
+
 /** Run `fn`; a system error it throws without a path gets `syscall` and `path`. */
 function withPath<T>(syscall: string, path: string, fn: () => T): T {
   try {
@@ -247,7 +270,7 @@ export class CgroupFs {
 
   /** Walk `path`. Errors: ENOENT, ENOTDIR (a file used as a directory), EACCES (search). */
   private resolve(raw: string, syscall: string): Resolved {
-    const abs = posix.resolve('/', raw);
+    const abs = absolute(raw);
     const trailing = raw.length > 1 && raw.endsWith('/');
     const res = this.lookup(abs, syscall, raw);
     if (trailing && (res.kind === 'cgfile' || (res.kind === 'proc' && res.node.kind === 'file'))) {
@@ -263,16 +286,7 @@ export class CgroupFs {
       if (node === undefined) throw sysError('ENOENT', syscall, raw);
       return { kind: 'proc', path: abs, node };
     }
-    // The longest mountpoint that is a prefix of abs.
-    let mount: string | undefined;
-    for (const mp of this.be.mounts.keys()) {
-      if (
-        (abs === mp || abs.startsWith(mp === '/' ? '/' : mp + '/')) &&
-        (mount === undefined || mp.length > mount.length)
-      ) {
-        mount = mp;
-      }
-    }
+    const mount = mountOf(this.be.mounts, abs);
     if (mount === undefined) {
       const inode = this.be.hostDirs.get(abs);
       if (inode !== undefined) return { kind: 'host', path: abs, inode };
@@ -282,9 +296,10 @@ export class CgroupFs {
     const hier = this.be.mounts.get(mount)!;
     const rest = abs === mount ? [] : abs.slice(mount === '/' ? 1 : mount.length + 1).split('/');
     let cgrp = hier.root;
+    const root = this.be.credentials(this.actor).uid === 0;
     for (let i = 0; i < rest.length; i++) {
       const name = rest[i]!;
-      this.mayAccess(cgrp.inode, MAY_EXEC, syscall, raw);
+      if (!root) this.mayAccess(cgrp.inode, MAY_EXEC, syscall, raw);
       const child = cgrp.childMap.get(name);
       if (child !== undefined) {
         cgrp = child;
