@@ -16,7 +16,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { HELPER_PY } from './helper-py.ts';
 import {
-  type Env,
+  EnvBase,
   expand,
   normalizeChunk,
   normalizeNames,
@@ -228,10 +228,8 @@ function hierarchyAlive(name: string): boolean {
 // ---------------------------------------------------------------------------------------
 // The runner
 
-export class LiveRunner implements Env {
-  private readonly tasks = new Map<string, LiveTask>();
+export class LiveRunner extends EnvBase<LiveTask> {
   private readonly order: string[] = [];
-  private readonly values = new Map<string, string>();
   private readonly fds = new Map<string, { actor: string; path: string; carry: string }>();
   private readonly helloWaiters = new Map<string, (c: Conn, pid: number) => void>();
   private server!: net.Server;
@@ -245,6 +243,7 @@ export class LiveRunner implements Env {
     readonly tmp: string,
     readonly tag: string,
   ) {
+    super();
     this.sock = join(tmp, 'helper.sock');
     this.log = join(tmp, 'releases.log');
   }
@@ -329,25 +328,6 @@ export class LiveRunner implements Env {
   private addTask(t: LiveTask): void {
     this.tasks.set(t.name, t);
     this.order.push(t.name);
-  }
-
-  // ---- Env ----
-  resource(key: string): string {
-    const v = this.values.get(key);
-    if (v === undefined) throw new Error(`unknown placeholder $${key}`);
-    return v;
-  }
-  pidOf(task: string): number | undefined {
-    if (task === 'init') return 1;
-    return this.tasks.get(task)?.pid;
-  }
-  liveNames(): Map<number, string> {
-    const m = new Map<number, string>([[1, 'init']]);
-    for (const t of this.tasks.values()) if (t.alive) m.set(t.pid, t.name);
-    return m;
-  }
-  resources(): Array<[string, string]> {
-    return [...this.values.entries()];
   }
 
   /** True when the named tasks got increasing pids in creation order (no pid wrap). */

@@ -250,6 +250,30 @@ export interface Env {
   resources(): Array<[key: string, value: string]>;
 }
 
+/** The part of an Env both runners share: placeholder values and the named tasks. */
+export abstract class EnvBase<T extends { name: string; pid: number; alive: boolean }> implements Env {
+  protected readonly tasks = new Map<string, T>();
+  protected readonly values = new Map<string, string>();
+
+  resource(key: string): string {
+    const v = this.values.get(key);
+    if (v === undefined) throw new Error(`unknown placeholder $${key}`);
+    return v;
+  }
+  pidOf(task: string): number | undefined {
+    if (task === 'init') return 1;
+    return this.tasks.get(task)?.pid;
+  }
+  liveNames(): Map<number, string> {
+    const m = new Map<number, string>([[1, 'init']]);
+    for (const t of this.tasks.values()) if (t.alive) m.set(t.pid, t.name);
+    return m;
+  }
+  resources(): Array<[string, string]> {
+    return [...this.values.entries()];
+  }
+}
+
 const FILL = /\$\((.)\*(\d+)\)/g;
 const TOKEN = /\$(M\d+|H\d+|L\d+|RMAGENT\d*|AGENT\d*|self|init|[a-z]\d+(?:\.t\d+)?)(?::([xXo]))?/g;
 

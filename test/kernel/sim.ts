@@ -15,7 +15,7 @@
  * may release its parent in turn; this repeats until no removing agent is left to run.
  */
 import {
-  type Env,
+  EnvBase,
   expand,
   normalizeChunk,
   normalizeNames,
@@ -77,9 +77,7 @@ interface SimTask {
   unreaped?: boolean;
 }
 
-export class SimRunner implements Env {
-  private readonly tasks = new Map<string, SimTask>();
-  private readonly values = new Map<string, string>();
+export class SimRunner extends EnvBase<SimTask> {
   private readonly fds = new Map<string, { fd: number; path: string; actor: string; carry: string }>();
   private events: SimReleaseEvent[] = [];
 
@@ -87,6 +85,7 @@ export class SimRunner implements Env {
     readonly k: SimKernel,
     sc: Scenario,
   ) {
+    super();
     for (const key of resourceKeys(sc)) this.values.set(key, simResource(key));
     k.on('release', (ev) => this.events.push(ev));
     for (const [key, path] of this.values) {
@@ -99,25 +98,6 @@ export class SimRunner implements Env {
     }
     const self = k.fork(1);
     this.tasks.set('self', { name: 'self', pid: self, alive: true });
-  }
-
-  // ---- Env ----
-  resource(key: string): string {
-    const v = this.values.get(key);
-    if (v === undefined) throw new Error(`unknown placeholder $${key}`);
-    return v;
-  }
-  pidOf(task: string): number | undefined {
-    if (task === 'init') return 1;
-    return this.tasks.get(task)?.pid;
-  }
-  liveNames(): Map<number, string> {
-    const m = new Map<number, string>([[1, 'init']]);
-    for (const t of this.tasks.values()) if (t.alive) m.set(t.pid, t.name);
-    return m;
-  }
-  resources(): Array<[string, string]> {
-    return [...this.values.entries()];
   }
 
   private fsOf(actor: string | undefined): SimFs {
