@@ -1,7 +1,7 @@
 // The release agent trigger matrix (semantics.md §10.4, observed on 6.18), event contents,
 // the exec mode's argv/env, function agents, failed exec reported as an event.
 
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -166,6 +166,7 @@ for (const engine of ENGINES) {
     k.exit(q);
     for (let i = 0; i < 100 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(failures, ['ENOENT']);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   t.run();
